@@ -1,0 +1,56 @@
+"""Every audit event name, declared in one place (past-tense, dotted)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+
+
+class Event(models.TextChoices):
+    REGISTRATION_SUBMITTED = "registration.submitted"
+    REGISTRATION_APPROVED = "registration.approved"
+    REGISTRATION_RETURNED = "registration.returned"
+    REGISTRATION_RESUBMITTED = "registration.resubmitted"
+    MODEL_WITHDRAWN = "model.withdrawn"
+    FUNDING_REQUESTED = "funding.requested"
+    FUNDING_APPROVED = "funding.approved"
+    FUNDING_RETURNED = "funding.returned"
+    FUNDING_REJECTED = "funding.rejected"
+    DEPLOYMENT_STARTED = "deployment.started"
+    PROGRESS_REPORTED = "progress.reported"
+    COMPLETION_SUBMITTED = "completion.submitted"
+    COMPLETION_VERIFIED = "completion.verified"
+    COMPLETION_RETURNED = "completion.returned"
+    COMPLETION_SIGNED_OFF = "completion.signed_off"
+    SIGNOFF_RETURNED = "completion.signoff_returned"
+    BLOCKER_SET = "blocker.set"
+    BLOCKER_CLEARED = "blocker.cleared"
+    DETAILS_UPDATED = "details.updated"
+    DEADLINE_EXTENDED = "deadline.extended"
+    LEAD_AGENCY_REASSIGNED = "lead_agency.reassigned"
+    DB_PERMISSION_RECORDED = "db_permission.recorded"
+    MODEL_CANCELLED = "model.cancelled"
+    # Administration, audited the same way (SPEC §5).
+    USER_CREATED = "user.created"
+    USER_GROUPS_CHANGED = "user.groups_changed"
+    USER_DEACTIVATED = "user.deactivated"
+    AGENCY_CREATED = "agency.created"
+    AGENCY_CHANGED = "agency.changed"
+    AGENCY_HEAD_CHANGED = "agency.head_changed"
+    OFFICIAL_ASSIGNED = "official.assigned"
+
+
+_REFUSED = re.compile(r"^refused\.[a-z_]+$")
+
+
+def refused(action: str) -> str:
+    """The event name of a refused action, e.g. ``refused.approve_funding``."""
+    name = f"refused.{action}"
+    if not _REFUSED.match(name):
+        raise ValueError(f"not an action verb: {action!r}")
+    return name
+
+
+def is_declared(name: str) -> bool:
+    return name in Event.values or bool(_REFUSED.match(name))

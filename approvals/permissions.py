@@ -1,0 +1,51 @@
+"""Who may see and who may decide: pure functions of (user, model, action).
+
+They read only attributes (``lead_agency_id``, coordinating agency ids), so
+``approvals`` never imports ``workflows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .roles import PROVINCE_WIDE, Role, roles_of
+
+
+def agency_id_of(user: Any) -> int | None:
+    official = getattr(user, "official", None) if getattr(user, "pk", None) else None
+    return official.agency_id if official is not None else None
+
+
+def agency_code_of(user: Any) -> str:
+    official = getattr(user, "official", None) if getattr(user, "pk", None) else None
+    return official.agency.code if official is not None else ""
+
+
+def sees_province(user: Any) -> bool:
+    return bool(roles_of(user) & PROVINCE_WIDE)
+
+
+def can_see(user: Any, *, lead_agency_id: int, coordinating_ids: Iterable[int]) -> bool:
+    """Officers see models their agency leads or coordinates on; others see all."""
+    if sees_province(user):
+        return True
+    if Role.OFFICER not in roles_of(user):
+        return False
+    agency_id = agency_id_of(user)
+    return agency_id is not None and (agency_id == lead_agency_id or agency_id in set(coordinating_ids))
+
+
+def authorising_role(user: Any, allowed: Iterable[str], *, lead_agency_id: int | None = None) -> str | None:
+    """The role under which ``user`` may take an action, or None.
+
+    ``officer`` counts only for the lead agency's own officers.
+    """
+    held = roles_of(user)
+    for role in allowed:
+        if role not in held:
+            continue
+        if role == Role.OFFICER and (lead_agency_id is None or agency_id_of(user) != lead_agency_id):
+            continue
+        return str(role)
+    return None

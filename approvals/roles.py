@@ -1,0 +1,47 @@
+"""Roles are Django groups; this module names them and reads them off a user.
+
+Kept free of any model import so that permission checks stay pure functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Cán bộ cơ quan chủ trì")
+    POLICE = "police", _("Công an tỉnh (PC06)")
+    FINANCE = "finance", _("Sở Tài chính")
+    LEADER = "leader", _("Lãnh đạo UBND tỉnh")
+    INSPECTOR = "inspector", _("Sở Nội vụ (thanh tra)")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+# Roles that see every pilot model in the province.
+PROVINCE_WIDE = frozenset({Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN})
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser | Any) -> frozenset[str]:
+    """The role names a user holds, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_pilot06_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        if getattr(user, "is_superuser", False):
+            names.add(Role.ADMIN.value)
+        cached = frozenset(name for name in names if name in Role.values)
+        user._pilot06_roles = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles, after a change of groups."""
+    if hasattr(user, "_pilot06_roles"):
+        del user._pilot06_roles

@@ -1,0 +1,20 @@
+"""URLs: pages, the flow's task pages, the admin and the API."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from workflows.flows import FundingRoundFlow, PilotFlow
+from workflows.viewsets import TaskPagesViewset
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("flow/pilot/", TaskPagesViewset(PilotFlow).urls),
+    path("flow/funding-round/", TaskPagesViewset(FundingRoundFlow).urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("workflows.urls")),
+]

@@ -1,0 +1,62 @@
+"""Admin for pilot models: details are editable only through the services.
+
+The state, steps and audit are read-only here; a change of state is an
+action, and actions go through the services like every other caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Blocker, Deliverable, FundingRequest, PilotModel
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PilotModel)
+class PilotModelAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "lead_agency", "state", "deadline", "version", "is_sample"]
+    list_filter = ["state", "lead_agency", "is_sample"]
+    search_fields = ["title", "=number"]
+    inlines = [DeliverableInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FundingRequest)
+class FundingRequestAdmin(admin.ModelAdmin):
+    list_display = ["pilot_model", "round", "amount", "approved_amount", "funding_source", "budget_year"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Blocker)
+class BlockerAdmin(FundingRequestAdmin):
+    list_display = ["pilot_model", "reason", "set_by", "set_at", "cleared_at"]

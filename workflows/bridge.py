@@ -1,0 +1,140 @@
+"""Keep each pilot model's viewflow processes in step with its state.
+
+The service decides; this module then completes the matching open task so
+the flow's gateways route on the saved outcome, and checks that the open
+tasks are exactly what the state and pending step imply.  Any mismatch
+raises, and the whole action rolls back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from approvals.backends import agency_permission
+from approvals.models import Outcome, StepKind
+
+from .flows import AGENCY_NODES, FundingRoundFlow, PilotFlow
+from .models import FundingRequest, PilotModel
+from .states import State
+
+OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.ERROR]
+
+
+class OutOfStep(RuntimeError):
+    """The flow disagrees with the state machine: a bug, never a user error."""
+
+
+def open_tasks(process: Any) -> list[Task]:
+    return list(Task.objects.filter(process=process, status__in=OPEN_TASK).order_by("id"))
+
+
+def start_main_process(pilot_model: PilotModel) -> None:
+    PilotFlow.start.run(pilot_model=pilot_model)
+
+
+def start_round_process(funding_request: FundingRequest) -> None:
+    FundingRoundFlow.start.run(funding_request=funding_request)
+
+
+def complete(process: Any, node_name: str, actor: Any) -> None:
+    """Complete the single open task of ``node_name`` on behalf of ``actor``."""
+    tasks = [t for t in open_tasks(process) if t.flow_task.name == node_name]
+    if len(tasks) != 1:
+        raise OutOfStep(f"expected one open {node_name} task, found {len(tasks)}")
+    task = tasks[0]
+    activation = task.flow_task.activation_class(task)
+    # The service has already checked role and agency: assignment here only
+    # records who acted (viewflow's assign does not check permission).
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    elif task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
+        activation.reassign(user=actor)
+    if task.status != STATUS.STARTED:
+        activation.start(None)
+    activation.execute()
+
+
+def cancel(process: Any) -> None:
+    flow_class = process.flow_class
+    if process.status in (PROCESS.CANCELED, PROCESS.DONE):
+        return
+    flow_class.instance.cancel(process)
+
+
+def rescope_agency_tasks(pilot_model: PilotModel) -> None:
+    """After a reassignment the agency's open tasks belong to the new lead agency."""
+    if pilot_model.process is None:
+        return
+    permission = agency_permission(pilot_model.lead_agency_id)
+    officers = set(
+        get_user_model()
+        .objects.filter(official__agency_id=pilot_model.lead_agency_id)
+        .values_list("pk", flat=True)
+    )
+    for task in open_tasks(pilot_model.process):
+        if task.flow_task.name not in AGENCY_NODES:
+            continue
+        task.owner_permission = permission
+        if task.owner_id is not None and task.owner_id not in officers:
+            task.owner = None
+            task.status = STATUS.NEW
+        task.save(update_fields=["owner_permission", "owner", "status"])
+
+
+def expected_main_nodes(pilot_model: PilotModel) -> set[str]:
+    """The open tasks of the main process that the state and pending step imply."""
+    state = pilot_model.state
+    pending = pilot_model.pending_step
+    kind = pending.kind if pending else None
+    if state in (State.COMPLETED, State.CANCELLED):
+        return set()
+    if state == State.REGISTERED:
+        if kind == StepKind.REGISTRATION_REVIEW:
+            return {"registration_review"}
+        last = pilot_model.last_step_of(StepKind.REGISTRATION_REVIEW)
+        if last is not None and last.outcome == Outcome.APPROVED:
+            return {"plan"}
+        return {"resubmit_registration"}
+    if state == State.FUNDING_REQUESTED:
+        return {"funding_appraisal"}
+    if state == State.FINANCED:
+        return {"start_deployment"}
+    # deploying
+    if kind == StepKind.COMPLETION_VERIFICATION:
+        return {"completion_verification"}
+    if kind == StepKind.COMPLETION_SIGNOFF:
+        return {"signoff"}
+    return {"deploy"}
+
+
+def _names(tasks: Iterable[Task]) -> list[str]:
+    return sorted(t.flow_task.name for t in tasks)
+
+
+def assert_in_step(pilot_model: PilotModel) -> None:
+    process = pilot_model.process
+    if process is None:
+        raise OutOfStep(f"model {pilot_model.number} has no process")
+    process.refresh_from_db()
+    expected = sorted(expected_main_nodes(pilot_model))
+    actual = _names(open_tasks(process))
+    if actual != expected:
+        raise OutOfStep(f"model {pilot_model.number}: open tasks {actual}, expected {expected}")
+    wanted_status = {
+        State.COMPLETED: PROCESS.DONE,
+        State.CANCELLED: PROCESS.CANCELED,
+    }.get(pilot_model.state, PROCESS.NEW)
+    if process.status != wanted_status:
+        raise OutOfStep(f"model {pilot_model.number}: process {process.status}, expected {wanted_status}")
+    # Additional funding rounds: only the pending one may have an open task.
+    pending = pilot_model.pending_step
+    for request in FundingRequest.objects.filter(pilot_model=pilot_model, process__isnull=False).select_related("process", "step"):
+        round_open = _names(open_tasks(request.process))
+        should_be_open = pending is not None and request.step_id == pending.pk
+        if round_open != (["funding_appraisal"] if should_be_open else []):
+            raise OutOfStep(f"model {pilot_model.number} round {request.round}: open tasks {round_open}")

@@ -1,0 +1,36 @@
+"""The read side: what a user sees, computed without writing anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from viewflow.workflow.models import Task
+
+from approvals.permissions import agency_id_of, sees_province
+from approvals.roles import Role, roles_of
+
+from .bridge import OPEN_TASK
+from .models import PilotModel
+
+
+def visible_models(user: Any) -> QuerySet[PilotModel]:
+    """Models the user may see: all for province-wide roles, else led or coordinated."""
+    qs = PilotModel.objects.select_related("lead_agency", "responsible_officer")
+    if sees_province(user):
+        return qs
+    if Role.OFFICER not in roles_of(user):
+        return qs.none()
+    agency_id = agency_id_of(user)
+    return qs.filter(lead_agency_id=agency_id) | qs.filter(coordinating_agencies__id=agency_id).distinct()
+
+
+def inbox(user: Any) -> QuerySet[Task]:
+    """Open tasks the user may take: owned by them, or queued for their role or agency."""
+    permissions = user.get_all_permissions()
+    return (
+        Task.objects.filter(status__in=OPEN_TASK)
+        .filter(owner_permission__in=permissions)
+        .select_related("process")
+        .order_by("created")
+    )

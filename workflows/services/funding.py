@@ -1,0 +1,268 @@
+"""Funding: the agency requests, Sở Tài chính appraises (approve, return, reject).
+
+The first round moves the model registered → funding_requested → financed.
+An additional round, while financed or deploying, leaves the state alone and
+runs as a small flow of its own beside the main process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from approvals.events import Event
+from approvals.exceptions import Invalid
+from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.roles import Role
+
+from .. import bridge, notifications
+from ..inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
+from ..models import Blocker, FundingLine, FundingRequest, PilotModel
+from ..states import Action, BlockerReason, State
+from .base import ActionSpec, Context, expect, perform, register_action
+
+
+def _current_request(ctx: Context) -> FundingRequest:
+    assert ctx.pending is not None
+    return FundingRequest.objects.select_related("process").get(step=ctx.pending)
+
+
+def _first_round(ctx: Context) -> bool:
+    return ctx.pilot_model.state == State.FUNDING_REQUESTED
+
+
+@register_action
+class RequestFunding(ActionSpec):
+    name = Action.REQUEST_FUNDING
+    roles = (Role.OFFICER,)
+    event = Event.FUNDING_REQUESTED
+    form_class = RequestFundingForm
+
+    def conflict(self, ctx: Context) -> str | None:
+        pm = ctx.pilot_model
+        if not pm.needs_funding:
+            return _("Mô hình không cần kinh phí nên không đề xuất được.")
+        message = expect(ctx, states=[State.REGISTERED, State.FINANCED, State.DEPLOYING], pending=None)
+        if message:
+            return message
+        if pm.state == State.REGISTERED and not pm.registration_approved:
+            return _("Hồ sơ đăng ký chưa được Công an tỉnh chấp thuận.")
+        return None
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        pm = ctx.pilot_model
+        step = ApprovalStep.objects.create(
+            pilot_model=pm, kind=StepKind.FUNDING_APPRAISAL, submitted_by=ctx.actor, submitted_at=ctx.now
+        )
+        last_round = pm.funding_requests.aggregate(n=Max("round"))["n"] or 0
+        request = FundingRequest.objects.create(
+            pilot_model=pm,
+            round=last_round + 1,
+            step=step,
+            amount=data["amount"],
+            funding_source=data["funding_source"],
+            spending_kind=data["spending_kind"],
+            budget_year=data["budget_year"],
+            justification=data["justification"],
+        )
+        FundingLine.objects.bulk_create(
+            FundingLine(request=request, item=line["item"], amount=line["amount"]) for line in data["lines"]
+        )
+        ctx.scratch["extra_round"] = pm.state != State.REGISTERED
+        ctx.scratch["request"] = request
+        if not ctx.scratch["extra_round"]:
+            pm.submit_funding_request()
+        ctx.after_commit.append(lambda: notifications.task_created(pm.pk))
+        return {
+            "round": request.round,
+            "amount": request.amount,
+            "funding_source": request.funding_source,
+            "spending_kind": request.spending_kind,
+            "budget_year": request.budget_year,
+            "lines": [{"item": line["item"], "amount": line["amount"]} for line in data["lines"]],
+            "justification": request.justification,
+        }
+
+    def advance(self, ctx: Context) -> None:
+        if ctx.scratch["extra_round"]:
+            bridge.start_round_process(ctx.scratch["request"])
+        else:
+            bridge.complete(ctx.pilot_model.process, "plan", ctx.actor)
+
+
+class _Appraisal(ActionSpec):
+    roles = (Role.FINANCE,)
+    outcome: str
+
+    def conflict(self, ctx: Context) -> str | None:
+        return expect(
+            ctx,
+            states=[State.FUNDING_REQUESTED, State.FINANCED, State.DEPLOYING],
+            pending=StepKind.FUNDING_APPRAISAL,
+        )
+
+    def separation(self, ctx: Context) -> str | None:
+        if ctx.pending is not None and ctx.pending.submitted_by_id == ctx.actor.pk:
+            return _("Không được tự thẩm định đề xuất kinh phí do chính mình gửi.")
+        return None
+
+    def decide(self, ctx: Context, comment: str) -> FundingRequest:
+        request = _current_request(ctx)
+        ctx.scratch["request"] = request
+        step = request.step
+        step.decide(outcome=self.outcome, actor=ctx.actor, at=ctx.now, comment=comment)
+        pm_pk = ctx.pilot_model.pk
+        ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
+        ctx.after_commit.append(lambda: notifications.task_created(pm_pk))
+        return request
+
+    def advance(self, ctx: Context) -> None:
+        request = ctx.scratch["request"]
+        if request.process is not None:
+            bridge.complete(request.process, "funding_appraisal", ctx.actor)
+        else:
+            bridge.complete(ctx.pilot_model.process, "funding_appraisal", ctx.actor)
+
+
+@register_action
+class ApproveFunding(_Appraisal):
+    name = Action.APPROVE_FUNDING
+    event = Event.FUNDING_APPROVED
+    form_class = ApproveFundingForm
+    outcome = Outcome.APPROVED
+
+    def validate(self, ctx: Context, data: dict[str, Any]) -> None:
+        request = _current_request(ctx)
+        if data["approved_amount"] > request.amount:
+            raise Invalid(
+                {
+                    "approved_amount": [
+                        _("Số tiền phê duyệt không được vượt số đề xuất (%(amount)s đ).")
+                        % {"amount": f"{request.amount:,}".replace(",", ".")}
+                    ]
+                }
+            )
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        request = self.decide(ctx, data.get("comment", ""))
+        appraisal = data.get("it_appraisal") or {}
+        request.approved_amount = data["approved_amount"]
+        request.decision_number = data["decision_number"]
+        request.decision_date = data["decision_date"]
+        request.it_appraisal_number = appraisal.get("number", "")
+        request.it_appraisal_date = appraisal.get("date")
+        request.save()
+        if _first_round(ctx):
+            ctx.pilot_model.finance()
+        Blocker.objects.filter(
+            pilot_model=ctx.pilot_model, reason=BlockerReason.NO_FUNDING, cleared_at__isnull=True
+        ).update(cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"])
+        return {
+            "round": request.round,
+            "approved_amount": request.approved_amount,
+            "decision_number": request.decision_number,
+            "decision_date": request.decision_date,
+            "it_appraisal": appraisal or None,
+            "comment": data.get("comment", ""),
+        }
+
+
+@register_action
+class ReturnFunding(_Appraisal):
+    name = Action.RETURN_FUNDING
+    event = Event.FUNDING_RETURNED
+    form_class = RequiredCommentForm
+    outcome = Outcome.RETURNED
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        request = self.decide(ctx, data["comment"])
+        if _first_round(ctx):
+            ctx.pilot_model.unfund()
+        return {"round": request.round, "comment": data["comment"]}
+
+
+@register_action
+class RejectFunding(_Appraisal):
+    name = Action.REJECT_FUNDING
+    event = Event.FUNDING_REJECTED
+    form_class = RequiredCommentForm
+    outcome = Outcome.REJECTED
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        request = self.decide(ctx, data["comment"])
+        if _first_round(ctx):
+            ctx.pilot_model.unfund()
+        opened = not Blocker.objects.filter(
+            pilot_model=ctx.pilot_model, reason=BlockerReason.NO_FUNDING, cleared_at__isnull=True
+        ).exists()
+        if opened:
+            Blocker.objects.create(
+                pilot_model=ctx.pilot_model,
+                reason=BlockerReason.NO_FUNDING,
+                note=data["comment"],
+                set_by=ctx.actor,
+                set_at=ctx.now,
+            )
+        return {"round": request.round, "comment": data["comment"], "blocker_opened": opened}
+
+
+def funding_request(
+    *,
+    pilot_model: PilotModel,
+    actor: Any,
+    amount: int,
+    funding_source: str,
+    spending_kind: str,
+    budget_year: int,
+    lines: list[dict[str, Any]],
+    justification: str,
+    **extra: Any,
+) -> PilotModel:
+    return perform(
+        Action.REQUEST_FUNDING,
+        pilot_model_id=pilot_model.pk,
+        actor=actor,
+        data={
+            "amount": amount,
+            "funding_source": funding_source,
+            "spending_kind": spending_kind,
+            "budget_year": budget_year,
+            "lines": lines,
+            "justification": justification,
+            **extra,
+        },
+    )
+
+
+def funding_approve(
+    *,
+    pilot_model: PilotModel,
+    actor: Any,
+    approved_amount: int,
+    decision_number: str,
+    decision_date: dt.date,
+    it_appraisal: dict[str, Any] | None = None,
+    comment: str = "",
+    **extra: Any,
+) -> PilotModel:
+    data: dict[str, Any] = {
+        "approved_amount": approved_amount,
+        "decision_number": decision_number,
+        "decision_date": decision_date,
+        "comment": comment,
+        **extra,
+    }
+    if it_appraisal:
+        data["it_appraisal"] = it_appraisal
+    return perform(Action.APPROVE_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data=data)
+
+
+def funding_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
+    return perform(Action.RETURN_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
+
+
+def funding_reject(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
+    return perform(Action.REJECT_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})

@@ -1,0 +1,258 @@
+"""Registration: an agency registers a model; the police review it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from approvals import audit, clock
+from approvals.events import Event
+from approvals.exceptions import DomainError, Forbidden, Invalid
+from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.permissions import agency_id_of, authorising_role
+from approvals.roles import Role
+
+from .. import bridge, notifications
+from ..inputs import CommentForm, RegisterForm, RequiredCommentForm, ResubmitForm, officer_of
+from ..models import Deliverable, LeadAgencyTerm, PilotModel
+from ..states import Action, State
+from .base import ActionSpec, Context, audit_refusal, check_actor, clean_form, expect, perform, register_action
+
+
+def _deliverables_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"name": r["name"], "unit": r["unit"], "target": r["target"]} for r in rows]
+
+
+def pilot_model_register(*, actor: Any, data: Mapping[str, Any], ip: str = "") -> PilotModel:
+    """new → (registered, registration_review).  The lead agency is the actor's own."""
+    try:
+        return _register(actor=actor, data=dict(data), ip=ip)
+    except DomainError as error:
+        if error.status != 401:
+            audit_refusal(Action.REGISTER, actor=actor, object_id=data.get("number", ""), error=error, ip=ip)
+        raise
+
+
+def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
+    check_actor(actor)
+    role = authorising_role(actor, [Role.OFFICER], lead_agency_id=agency_id_of(actor))
+    if role is None:
+        raise Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình."))
+    cleaned = clean_form(RegisterForm, data)
+    lead = cleaned["lead_agency"]
+    if lead.pk != agency_id_of(actor):
+        raise Forbidden(_("Chỉ đăng ký được mô hình do cơ quan mình chủ trì."))
+    errors: dict[str, list[str]] = {}
+    try:
+        officer = officer_of(cleaned["responsible_officer"], lead)
+    except Exception as exc:  # ValidationError
+        errors["responsible_officer"] = [str(m) for m in getattr(exc, "messages", [str(exc)])]
+    if PilotModel.objects.filter(number=cleaned["number"]).exists():
+        errors["number"] = [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]
+    if errors:
+        raise Invalid(errors)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            pilot_model = PilotModel(
+                number=cleaned["number"],
+                title=cleaned["title"],
+                is_sample=cleaned["is_sample"],
+                tasks=cleaned["tasks"],
+                lead_agency=lead,
+                responsible_officer=officer,
+                deadline=cleaned["deadline"],
+                needs_funding=cleaned["needs_funding"],
+                needs_population_db_connection=cleaned["needs_population_db_connection"],
+                registered_at=now,
+                last_action_at=now,
+            )
+            pilot_model.save()
+            pilot_model.coordinating_agencies.set(cleaned["coordinating_agencies"])
+            LeadAgencyTerm.objects.create(pilot_model=pilot_model, agency=lead, since=now)
+            Deliverable.objects.bulk_create(
+                Deliverable(pilot_model=pilot_model, name=r["name"], unit=r["unit"], target=r["target"])
+                for r in cleaned["deliverables"]
+            )
+            ApprovalStep.objects.create(
+                pilot_model=pilot_model, kind=StepKind.REGISTRATION_REVIEW, submitted_by=actor, submitted_at=now
+            )
+            audit.append(
+                action=Event.REGISTRATION_SUBMITTED,
+                actor=actor,
+                role=role,
+                obj=pilot_model,
+                to_state=pilot_model.state,
+                payload={
+                    "version": pilot_model.version,
+                    "number": pilot_model.number,
+                    "title": pilot_model.title,
+                    "lead_agency": lead.code,
+                    "responsible_officer": officer.username,
+                    "deadline": pilot_model.deadline,
+                    "deliverables": _deliverables_payload(cleaned["deliverables"]),
+                    "coordinating_agencies": [a.code for a in cleaned["coordinating_agencies"]],
+                },
+                ip=ip,
+            )
+            bridge.start_main_process(pilot_model)
+            bridge.assert_in_step(pilot_model)
+            transaction.on_commit(lambda: notifications.task_created(pilot_model.pk))
+    except IntegrityError:
+        # Lost a race for the same number.
+        raise Invalid({"number": [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]}) from None
+    return pilot_model
+
+
+def _decide_pending(ctx: Context, outcome: str, comment: str) -> None:
+    assert ctx.pending is not None
+    step = ctx.pending
+    step.decide(outcome=outcome, actor=ctx.actor, at=ctx.now, comment=comment)
+    ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
+
+
+def _notify_next(ctx: Context) -> None:
+    pk = ctx.pilot_model.pk
+    ctx.after_commit.append(lambda: notifications.task_created(pk))
+
+
+@register_action
+class ApproveRegistration(ActionSpec):
+    name = Action.APPROVE_REGISTRATION
+    roles = (Role.POLICE,)
+    event = Event.REGISTRATION_APPROVED
+    form_class = CommentForm
+    node = "registration_review"
+
+    def conflict(self, ctx: Context) -> str | None:
+        return expect(ctx, states=[State.REGISTERED], pending=StepKind.REGISTRATION_REVIEW)
+
+    def separation(self, ctx: Context) -> str | None:
+        if ctx.pending and ctx.pending.submitted_by_id == ctx.actor.pk:
+            return _("Không được tự thẩm định hồ sơ do chính mình gửi.")
+        return None
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        _decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
+        _notify_next(ctx)
+        return {"comment": data.get("comment", "")}
+
+
+@register_action
+class ReturnRegistration(ApproveRegistration):
+    name = Action.RETURN_REGISTRATION
+    event = Event.REGISTRATION_RETURNED
+    form_class = RequiredCommentForm
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        _decide_pending(ctx, Outcome.RETURNED, data["comment"])
+        _notify_next(ctx)
+        return {"comment": data["comment"]}
+
+
+@register_action
+class ResubmitRegistration(ActionSpec):
+    name = Action.RESUBMIT_REGISTRATION
+    roles = (Role.OFFICER,)
+    event = Event.REGISTRATION_RESUBMITTED
+    form_class = ResubmitForm
+    node = "resubmit_registration"
+
+    def conflict(self, ctx: Context) -> str | None:
+        message = expect(ctx, states=[State.REGISTERED], pending=None)
+        if message:
+            return message
+        last = ctx.pilot_model.last_step_of(StepKind.REGISTRATION_REVIEW)
+        if last is None or last.outcome != Outcome.RETURNED:
+            return _("Hồ sơ đăng ký chưa bị trả lại nên không cần gửi lại.")
+        return None
+
+    def validate(self, ctx: Context, data: dict[str, Any]) -> None:
+        if data.get("responsible_officer"):
+            try:
+                data["responsible_officer"] = officer_of(data["responsible_officer"], ctx.pilot_model.lead_agency)
+            except Exception as exc:
+                raise Invalid({"responsible_officer": list(getattr(exc, "messages", [str(exc)]))}) from None
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        pm = ctx.pilot_model
+        provided = data["provided"]
+        changed: dict[str, Any] = {}
+        for name in ("title", "tasks", "deadline", "responsible_officer"):
+            if data.get(name):
+                setattr(pm, name, data[name])
+                changed[name] = getattr(data[name], "username", data[name])
+        for name in ("needs_funding", "needs_population_db_connection"):
+            if name in provided:
+                setattr(pm, name, data[name])
+                changed[name] = data[name]
+        if "coordinating_agencies" in provided:
+            pm.coordinating_agencies.set(data["coordinating_agencies"])
+            changed["coordinating_agencies"] = [a.code for a in data["coordinating_agencies"]]
+        if data.get("deliverables"):
+            pm.deliverables.all().delete()
+            Deliverable.objects.bulk_create(
+                Deliverable(pilot_model=pm, name=r["name"], unit=r["unit"], target=r["target"])
+                for r in data["deliverables"]
+            )
+            changed["deliverables"] = _deliverables_payload(data["deliverables"])
+        ApprovalStep.objects.create(
+            pilot_model=pm, kind=StepKind.REGISTRATION_REVIEW, submitted_by=ctx.actor, submitted_at=ctx.now
+        )
+        _notify_next(ctx)
+        return {"changed": changed}
+
+
+@register_action
+class Withdraw(ActionSpec):
+    name = Action.WITHDRAW
+    roles = (Role.OFFICER,)
+    event = Event.MODEL_WITHDRAWN
+    form_class = RequiredCommentForm
+
+    def conflict(self, ctx: Context) -> str | None:
+        if ctx.pilot_model.state != State.REGISTERED or ctx.pilot_model.registration_approved:
+            return _("Chỉ rút được đăng ký trước khi hồ sơ được chấp thuận.")
+        return None
+
+    def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        close_pending(ctx, data["comment"])
+        ctx.pilot_model.cancel()
+        return {"comment": data["comment"]}
+
+    def advance(self, ctx: Context) -> None:
+        cancel_processes(ctx)
+
+
+def close_pending(ctx: Context, comment: str) -> None:
+    if ctx.pending is not None:
+        ctx.pending.decide(outcome=Outcome.CLOSED, actor=ctx.actor, at=ctx.now, comment=comment)
+
+
+def cancel_processes(ctx: Context) -> None:
+    from ..models import FundingRequest
+
+    for request in FundingRequest.objects.filter(pilot_model=ctx.pilot_model, process__isnull=False):
+        bridge.cancel(request.process)
+    bridge.cancel(ctx.pilot_model.process)
+
+
+# Typed entry points for Python callers (seed_demo, tests, the shell).
+
+def registration_approve(*, pilot_model: PilotModel, actor: Any, comment: str = "", **extra: Any) -> PilotModel:
+    return perform(Action.APPROVE_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
+
+
+def registration_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
+    return perform(Action.RETURN_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
+
+
+def registration_resubmit(*, pilot_model: PilotModel, actor: Any, **fields: Any) -> PilotModel:
+    return perform(Action.RESUBMIT_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data=fields)
+
+
+def pilot_model_withdraw(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
+    return perform(Action.WITHDRAW, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})

@@ -180,6 +180,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class AuditEntry(models.Model):
     """An append-only, hash-chained record of one action or refusal (SPEC §5).

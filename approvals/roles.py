@@ -5,13 +5,10 @@ Kept free of any model import so that permission checks stay pure functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 class Role(models.TextChoices):
@@ -27,7 +24,7 @@ class Role(models.TextChoices):
 PROVINCE_WIDE = frozenset({Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN})
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser | Any) -> frozenset[str]:
+def roles_of(user: Any) -> frozenset[str]:
     """The role names a user holds, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()

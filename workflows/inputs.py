@@ -120,12 +120,12 @@ class ResubmitForm(ModelFieldsForm):
             field.required = False
         self.fields["deliverables"].min_rows = 0  # type: ignore[attr-defined]
 
-    def clean_deadline(self) -> dt.date | None:
+    def clean_deadline(self) -> dt.date | None:  # type: ignore[override]
         if self.cleaned_data.get("deadline") is None:
             return None
         return super().clean_deadline()
 
-    def clean_deliverables(self) -> list[dict[str, Any]] | None:
+    def clean_deliverables(self) -> list[dict[str, Any]] | None:  # type: ignore[override]
         if not self.cleaned_data.get("deliverables"):
             return None
         return super().clean_deliverables()

@@ -144,6 +144,9 @@ class LeadAgencyTerm(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} từ {self.since:%d/%m/%Y}"
+
 
 class Deliverable(models.Model):
     """A measurable product: name, unit, target and, later, the achieved number."""
@@ -244,6 +247,9 @@ class FundingLine(models.Model):
         ordering = ["id"]
         constraints = [_vnd_bounds("amount", "funding_line_amount_in_range")]
 
+    def __str__(self) -> str:
+        return f"{self.item}: {self.amount}"
+
 
 class ProgressReport(models.Model):
     pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="progress_reports")
@@ -256,6 +262,9 @@ class ProgressReport(models.Model):
     class Meta:
         ordering = ["reported_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100")]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% ({self.reported_at:%d/%m/%Y})"
 
 
 class CompletionReport(models.Model):
@@ -275,6 +284,9 @@ class CompletionReport(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Báo cáo hoàn thành {self.submitted_at:%d/%m/%Y}"
 
 
 class EvidenceFile(models.Model):

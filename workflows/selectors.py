@@ -22,6 +22,8 @@ def visible_models(user: Any) -> QuerySet[PilotModel]:
     if Role.OFFICER not in roles_of(user):
         return qs.none()
     agency_id = agency_id_of(user)
+    if agency_id is None:
+        return qs.none()
     return qs.filter(lead_agency_id=agency_id) | qs.filter(coordinating_agencies__id=agency_id).distinct()
 
 

@@ -73,7 +73,7 @@ class ActionSpec:
     name: ClassVar[str]
     roles: ClassVar[tuple[str, ...]]
     event: ClassVar[str]
-    form_class: ClassVar[type[forms.Form]]
+    form_class: type[forms.Form]
     # The flow node whose open task this action completes, if any.
     node: ClassVar[str | None] = None
 
@@ -83,7 +83,7 @@ class ActionSpec:
     def separation(self, ctx: Context) -> str | None:
         return None
 
-    def authorise(self, ctx: Context, data: Mapping[str, Any]) -> None:
+    def authorise(self, ctx: Context, data: dict[str, Any]) -> None:
         """A last role check that needs the input (e.g. who may clear a blocker)."""
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
@@ -116,7 +116,7 @@ def register_action(cls: type[ActionSpec]) -> type[ActionSpec]:
 def clean_form(form_class: type[forms.Form], data: Mapping[str, Any], files: Any = None) -> dict[str, Any]:
     form = form_class(data=dict(data), files=files)
     if not form.is_valid():
-        raise Invalid({name: list(errors) for name, errors in form.errors.items()})
+        raise Invalid({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     return dict(form.cleaned_data)
 
 
@@ -209,10 +209,9 @@ def _run(
     if authorising_role(actor, spec.roles, lead_agency_id=snapshot.lead_agency_id) is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     try:
-        with transaction.atomic():
-            with PilotFlow.lock(snapshot.process_id):
-                pilot_model = PilotModel.objects.select_for_update(of=("self",)).get(pk=snapshot.pk)
-                return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
+        with transaction.atomic(), PilotFlow.lock(snapshot.process_id):
+            pilot_model = PilotModel.objects.select_for_update(of=("self",)).get(pk=snapshot.pk)
+            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
     except FlowLockFailed:
         raise _lock_failed() from None
     except DatabaseError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from approvals.events import Event
@@ -83,7 +84,7 @@ class VerifyCompletion(ActionSpec):
     name = Action.VERIFY_COMPLETION
     roles = (Role.POLICE,)
     event = Event.COMPLETION_VERIFIED
-    form_class = CommentForm
+    form_class: type[forms.Form] = CommentForm
     node = "completion_verification"
 
     def conflict(self, ctx: Context) -> str | None:
@@ -125,7 +126,7 @@ class SignOff(ActionSpec):
     name = Action.SIGN_OFF
     roles = (Role.LEADER,)
     event = Event.COMPLETION_SIGNED_OFF
-    form_class = CommentForm
+    form_class: type[forms.Form] = CommentForm
     node = "signoff"
 
     def conflict(self, ctx: Context) -> str | None:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from approvals.events import Event
 from approvals.exceptions import Conflict, Forbidden, Invalid
-from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
 from .. import bridge

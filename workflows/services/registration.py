@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,16 @@ from .. import bridge, notifications
 from ..inputs import CommentForm, RegisterForm, RequiredCommentForm, ResubmitForm, officer_of
 from ..models import Deliverable, LeadAgencyTerm, PilotModel
 from ..states import Action, State
-from .base import ActionSpec, Context, audit_refusal, check_actor, clean_form, expect, perform, register_action
+from .base import (
+    ActionSpec,
+    Context,
+    audit_refusal,
+    check_actor,
+    clean_form,
+    expect,
+    perform,
+    register_action,
+)
 
 
 def _deliverables_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -124,7 +134,7 @@ class ApproveRegistration(ActionSpec):
     name = Action.APPROVE_REGISTRATION
     roles = (Role.POLICE,)
     event = Event.REGISTRATION_APPROVED
-    form_class = CommentForm
+    form_class: type[forms.Form] = CommentForm
     node = "registration_review"
 
     def conflict(self, ctx: Context) -> str | None:

@@ -1,0 +1,55 @@
+# pilot06: `make run` serves the demo, `make test` runs everything, `make bench` measures.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+DEMO_PASSWORD ?= pilot06-demo
+export DJANGO_SETTINGS_MODULE := project.settings
+
+.PHONY: help venv system-deps messages run test lint test-sqlite test-postgres bench clean
+
+help:
+	@echo "make run    - install, migrate, seed the demo and serve on 127.0.0.1:$(PORT)"
+	@echo "make test   - ruff, mypy and the whole test suite (SQLite, then PostgreSQL)"
+	@echo "make bench  - performance figures and ratios (writes bench/results.json)"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+messages: venv
+	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 --ignore=.venv; \
+	else echo "NOTICE: gettext missing; English translations not compiled"; fi
+
+run: venv system-deps messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)" --if-empty
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+test-sqlite: venv
+	$(BIN)/pytest
+
+test-postgres: venv
+	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
+
+test: venv system-deps messages lint test-sqlite test-postgres
+
+bench: venv system-deps
+	bash scripts/with-postgres.sh $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3* private staticfiles

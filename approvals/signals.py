@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from . import audit
+from . import audit, current
 from .events import Event
 from .models import Agency, AgencyHead, Official
 from .roles import forget_roles
@@ -21,12 +21,17 @@ from .roles import forget_roles
 User = get_user_model()
 
 
+def _append(**kwargs: Any) -> None:
+    """Append with whoever is acting in the current request (the admin user)."""
+    audit.append(actor=current.actor(), ip=current.ip(), **kwargs)
+
+
 @receiver(m2m_changed, sender=User.groups.through)
 def user_groups_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwargs: Any) -> None:
     if action not in {"post_add", "post_remove", "post_clear"} or not isinstance(instance, User):
         return
     forget_roles(instance)
-    audit.append(
+    _append(
         action=Event.USER_GROUPS_CHANGED,
         obj=instance,
         payload={
@@ -42,16 +47,16 @@ def user_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **k
     if raw:
         return
     if created:
-        audit.append(action=Event.USER_CREATED, obj=instance, payload={"username": instance.username})
+        _append(action=Event.USER_CREATED, obj=instance, payload={"username": instance.username})
     elif not instance.is_active:
-        audit.append(action=Event.USER_DEACTIVATED, obj=instance, payload={"username": instance.username})
+        _append(action=Event.USER_DEACTIVATED, obj=instance, payload={"username": instance.username})
 
 
 @receiver(post_save, sender=Agency)
 def agency_saved(sender: Any, instance: Agency, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    audit.append(
+    _append(
         action=Event.AGENCY_CREATED if created else Event.AGENCY_CHANGED,
         obj=instance,
         agency_code=instance.code,
@@ -63,7 +68,7 @@ def agency_saved(sender: Any, instance: Agency, created: bool, raw: bool = False
 def agency_head_saved(sender: Any, instance: AgencyHead, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    audit.append(
+    _append(
         action=Event.AGENCY_HEAD_CHANGED,
         obj=instance,
         agency_code=instance.agency.code,
@@ -81,7 +86,7 @@ def official_saved(sender: Any, instance: Official, raw: bool = False, **kwargs:
     if raw:
         return
     forget_roles(instance.user)
-    audit.append(
+    _append(
         action=Event.OFFICIAL_ASSIGNED,
         obj=instance.user,
         agency_code=instance.agency.code,

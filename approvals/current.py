@@ -1,0 +1,40 @@
+"""Who is acting in this request, for audit entries written by admin receivers.
+
+Changes to users, groups and agencies happen in the Django admin, where the
+receivers in ``approvals.signals`` have no request; the middleware below
+leaves the user in a context variable for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+_actor: ContextVar[Any] = ContextVar("pilot06_actor", default=None)
+_ip: ContextVar[str] = ContextVar("pilot06_ip", default="")
+
+
+def actor() -> Any:
+    user = _actor.get()
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def ip() -> str:
+    return _ip.get()
+
+
+class CurrentActorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor_token = _actor.set(getattr(request, "user", None))
+        ip_token = _ip.set(str(request.META.get("REMOTE_ADDR", ""))[:45])
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(actor_token)
+            _ip.reset(ip_token)

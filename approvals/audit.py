@@ -21,25 +21,32 @@ from .events import is_declared
 from .models import AuditEntry, ChainHead
 
 GENESIS = "0" * 64
-_HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor",
-    "role",
-    "agency",
-    "action",
-    "object_type",
-    "object_id",
-    "from_state",
-    "to_state",
-    "payload",
-    "ip",
-    "prev_hash",
-)
+# Each hashed key and the AuditEntry column it comes from, in one place for
+# ``entry_dict`` (one stored entry) and ``verify`` (every entry, as rows).
+_COLUMN_OF_KEY = {
+    "seq": "seq",
+    "at": "at",
+    "actor": "actor_username",
+    "role": "role",
+    "agency": "agency_code",
+    "action": "action",
+    "object_type": "object_type",
+    "object_id": "object_id",
+    "from_state": "from_state",
+    "to_state": "to_state",
+    "payload": "payload",
+    "ip": "ip",
+    "prev_hash": "prev_hash",
+}
+
+
+# ``json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``,
+# with the encoder built once instead of once per entry.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_json(entry: Mapping[str, Any]) -> str:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(entry)
 
 
 def _json_safe(value: Any) -> Any:
@@ -61,21 +68,9 @@ def _at_text(at: dt.datetime) -> str:
 
 def entry_dict(entry: AuditEntry) -> dict[str, Any]:
     """The hashed view of a stored entry."""
-    return {
-        "seq": entry.seq,
-        "at": _at_text(entry.at),
-        "actor": entry.actor_username,
-        "role": entry.role,
-        "agency": entry.agency_code,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "from_state": entry.from_state,
-        "to_state": entry.to_state,
-        "payload": entry.payload,
-        "ip": entry.ip,
-        "prev_hash": entry.prev_hash,
-    }
+    body = {key: getattr(entry, column) for key, column in _COLUMN_OF_KEY.items()}
+    body["at"] = _at_text(entry.at)
+    return body
 
 
 def compute_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
@@ -143,14 +138,24 @@ class Verification:
     first_bad_seq: int | None
 
 
-def _iter_entries(chunk: int = 5000) -> Iterator[AuditEntry]:
+def _iter_rows(chunk: int = 5000) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each entry's hashed view and its stored hash, in seq order.
+
+    Plain rows rather than model instances: building 100,000 ``AuditEntry``
+    objects cost more than hashing them.  ``entry_dict`` of the same entry
+    gives the same view.
+    """
+    columns = [*_COLUMN_OF_KEY.values(), "hash"]
     last = 0
     while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:chunk])
+        batch = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq").values_list(*columns)[:chunk])
         if not batch:
             return
-        yield from batch
-        last = batch[-1].seq
+        for row in batch:
+            body = dict(zip(_COLUMN_OF_KEY, row, strict=False))  # the hash, last, is left out
+            body["at"] = _at_text(body["at"])
+            yield body, row[-1]
+        last = batch[-1][0]
 
 
 def verify() -> Verification:
@@ -165,25 +170,65 @@ def verify() -> Verification:
     expected_seq = 1
     count = 0
     last_hash = GENESIS
-    for entry in _iter_entries():
-        body = entry_dict(entry)
+    head = ChainHead.objects.filter(pk=1).first()
+    hash_at_head: str | None = None
+    for body, stored_hash in _iter_rows():
+        seq, prev_hash = body["seq"], body["prev_hash"]
         if (
-            entry.seq != expected_seq
-            or entry.prev_hash != expected_prev
-            or compute_hash(entry.prev_hash, body) != entry.hash
+            seq != expected_seq
+            or prev_hash != expected_prev
+            or compute_hash(prev_hash, body) != stored_hash
         ):
-            return Verification(False, count, expected_seq - 1, last_hash, expected_seq if entry.seq > expected_seq else entry.seq)
+            return Verification(False, count, expected_seq - 1, last_hash, expected_seq if seq > expected_seq else seq)
         count += 1
         expected_seq += 1
-        expected_prev = last_hash = entry.hash
-    head = ChainHead.objects.filter(pk=1).first()
+        expected_prev = last_hash = stored_hash
+        if head is not None and seq == head.seq:
+            hash_at_head = stored_hash
     if head is not None and (head.seq != count or head.hash != last_hash):
-        # The tail was cut (or the head forged): the first missing seq is bad.
-        return Verification(False, count, count, last_hash, count + 1)
+        return Verification(False, count, count, last_hash, _first_bad_against_head(head, count, hash_at_head))
     return Verification(True, count, count, last_hash, None)
+
+
+def _first_bad_against_head(head: ChainHead, count: int, hash_at_head: str | None) -> int:
+    """The chain holds together but disagrees with the head row every append updates.
+
+    Fewer entries than the head counts: the tail was cut, the first missing
+    seq is bad.  More entries, after an entry that still matches the head:
+    they were written behind the head's lock, the first of them is bad.
+    Otherwise history was rewritten at or before the head's seq.
+    """
+    if head.seq > count:
+        return count + 1
+    if head.seq < count and hash_at_head == head.hash:
+        return head.seq + 1
+    return max(head.seq, 1)
 
 
 def head() -> tuple[int, str]:
     """The chain head's seq and hash, for anchoring on paper reports."""
     row = ChainHead.objects.filter(pk=1).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def anchor_failure(seq: int, hash: str) -> int | None:
+    """Check the chain against a seq and hash printed outside the database (a paper report).
+
+    The database alone cannot see a cut tail whose head row was rewritten
+    too, nor a history re-hashed end to end; the printed pair can.  Returns
+    None when the entry at ``seq`` still has that hash (so, with ``verify``
+    passing, entries 1..seq are exactly as printed), else the first seq
+    known bad: the first missing one when the chain no longer reaches
+    ``seq``, otherwise ``seq`` itself (rewritten at or before it).
+    """
+    stored = AuditEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if stored == hash:
+        return None
+    if stored is None:
+        return AuditEntry.objects.filter(seq__lt=seq).count() + 1
+    return seq
+
+
+def matches_anchor(seq: int, hash: str) -> bool:
+    """True when the entry at ``seq`` still has the ``hash`` printed on paper."""
+    return anchor_failure(seq, hash) is None

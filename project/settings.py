@@ -66,19 +66,24 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "viewflow",
     "viewflow.workflow",
     "approvals",
     "workflows",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A body larger than any request may need is refused from its Content-Length.
+    "workflows.uploads.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "workflows.language.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +130,9 @@ def _database() -> dict[str, Any]:
     elif config["ENGINE"].startswith("django.db.backends.postgresql"):
         # A lock wait longer than this is answered as a conflict, never a hang.
         lock_timeout_ms = env_int("PG_LOCK_TIMEOUT_MS", 10000)
-        config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={lock_timeout_ms}"
+        # JIT compiles the report aggregates for longer than they run; pilot06's
+        # queries are short, so it is off.
+        config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={lock_timeout_ms} -c jit=off"
     return config
 
 
@@ -171,6 +178,13 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_MAX_FILES = 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads are counted and sized while they stream in, and refused at the
+# first file or byte over the limits above (workflows/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "workflows.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -187,13 +201,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pilot06 <no-reply@pilot06.lo
 
 # django-axes: 5 failures lock that user from that IP for 15 minutes.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PILOT06_TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many reverse proxies of ours stand in front of Django.  0: only
+# REMOTE_ADDR is believed; N: the N-th X-Forwarded-For entry from the right.
+# (django-axes' AXES_IPWARE_* settings act only with django-ipware installed,
+# which pilot06 does not use; the lockout asks approvals.client_ip instead.)
+PILOT06_TRUSTED_PROXY_COUNT = env_int("PILOT06_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "approvals.client_ip.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -204,6 +220,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # {detail, code} for every error but 400; known failures never become a 500.
+    "EXCEPTION_HANDLER": "workflows.api.errors.exception_handler",
+    # POST /api/v1/auth/token/, per client address; django-axes also locks out
+    # a username after AXES_FAILURE_LIMIT failures.
+    "DEFAULT_THROTTLE_RATES": {"auth_token": env_str("PILOT06_TOKEN_RATE", "20/minute")},
+    # The throttle believes X-Forwarded-For only as far as our own proxies wrote
+    # it (DRF's default, None, takes the whole header a client may type).
+    "NUM_PROXIES": PILOT06_TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {"TOKEN_TTL": __import__("datetime").timedelta(hours=10), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
@@ -229,8 +253,39 @@ TASKS = {
 # pilot06's own knobs.
 PILOT06_SOURCE_URL = env_str("PILOT06_SOURCE_URL", "https://github.com/pilot06/pilot06")
 PILOT06_PROVINCE = env_str("PILOT06_PROVINCE", "Nghệ An")
+# Absolute links in emails (reminders, task notices) point here.
+PILOT06_BASE_URL = env_str("PILOT06_BASE_URL", "http://127.0.0.1:8000")
 PILOT06_STUCK_DAYS = env_int("PILOT06_STUCK_DAYS", 30)
 PILOT06_DUE_SOON_DAYS = 30
+# Reports: above this many rows a report renders in the background (django-tasks)
+# and the URL answers 202 with a progress page; a PDF table lists at most
+# PDF_MAX_ROWS models (the .xlsx twin has them all).  A PDF lays out in a
+# forked child with a time limit and an address-space cap.
+PILOT06_REPORT_SYNC_MAX_ROWS = env_int("PILOT06_REPORT_SYNC_MAX_ROWS", 500)
+PILOT06_REPORT_PDF_MAX_ROWS = env_int("PILOT06_REPORT_PDF_MAX_ROWS", 2000)
+PILOT06_REPORT_CACHE_HOURS = env_int("PILOT06_REPORT_CACHE_HOURS", 24)
+PILOT06_PDF_TIMEOUT_SECONDS = env_int("PILOT06_PDF_TIMEOUT_SECONDS", 300)
+PILOT06_PDF_MEMORY_MB = env_int("PILOT06_PDF_MEMORY_MB", 1536)
+PILOT06_PDF_ISOLATE = env_bool("PILOT06_PDF_ISOLATE", True)
+
+# Content-Security-Policy (django-csp 4.x): everything from this origin, no
+# inline script or style, no plugins, no framing, forms post only here.  The
+# pages load site.js and site.css; the API docs use drf-spectacular-sidecar's
+# local assets with the script served apart (SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -245,10 +300,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    STORAGES["staticfiles"] = {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    }
+    if PILOT06_TRUSTED_PROXY_COUNT:
+        # Only a proxy of ours may say the request came in over HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Whitenoise's compressed manifest storage, minus viewflow's broken stray
+    # node_modules stylesheet (see project/static_storage.py).
+    STORAGES["staticfiles"] = {"BACKEND": "project.static_storage.StaticStorage"}
 
 LOGGING = {
     "version": 1,

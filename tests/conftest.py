@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.urls import get_resolver
 
-from tests.factories import ROLE_PEOPLE, Driver, make_user
+from approvals import triggers
+from tests.factories import OUTSIDER, ROLE_PEOPLE, Driver, make_user
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -55,6 +58,15 @@ def other_officer(people: dict[str, User]) -> User:
 
 
 @pytest.fixture
+def outsider(people: dict[str, User]) -> User:
+    """An officer of an agency that neither leads nor coordinates the models (SKHCN)."""
+    username, code, roles = OUTSIDER
+    user = make_user(username, code, *roles)
+    people["outsider"] = user
+    return user
+
+
+@pytest.fixture
 def police(people: dict[str, User]) -> User:
     return people["police"]
 
@@ -77,3 +89,15 @@ def inspector(people: dict[str, User]) -> User:
 @pytest.fixture
 def drive(people: dict[str, User]) -> Driver:
     return Driver(people)
+
+
+@pytest.fixture
+def flushable_audit(transactional_db: Any) -> Iterator[None]:
+    """For ``django_db(transaction=True)`` tests: let the closing flush empty the audit table.
+
+    The flush DELETEs (SQLite) or TRUNCATEs (PostgreSQL) every table, which
+    the append-only triggers refuse; they are dropped just before it, and the
+    flush's post-migrate signal installs them again.
+    """
+    yield
+    triggers.drop(connection)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from viewflow.workflow.models import Process, Task
 
 from .models import Blocker, Deliverable, FundingRequest, PilotModel
 
@@ -60,3 +61,24 @@ class FundingRequestAdmin(admin.ModelAdmin):
 @admin.register(Blocker)
 class BlockerAdmin(FundingRequestAdmin):
     list_display = ["pilot_model", "reason", "set_by", "set_at", "cleared_at"]
+
+
+# viewflow registers its Process and Task admins with change and delete
+# allowed: editing a task's queue or deleting an open task would move the
+# flow without the services (VIEWFLOW.md: don't expose bypasses).  Keep them
+# for reading only.
+class _ReadOnlyFlowAdmin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+for _model in (Process, Task):
+    _stock = type(admin.site._registry[_model])
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(f"ReadOnly{_stock.__name__}", (_ReadOnlyFlowAdmin, _stock), {}))

@@ -16,7 +16,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.backends import agency_permission
-from approvals.models import Outcome, StepKind
+from approvals.models import ApprovalStep, Outcome, StepKind
 
 from .flows import AGENCY_NODES, FundingRoundFlow, PilotFlow
 from .models import FundingRequest, PilotModel
@@ -30,7 +30,12 @@ class OutOfStep(RuntimeError):
 
 
 def open_tasks(process: Any) -> list[Task]:
-    return list(Task.objects.filter(process=process, status__in=OPEN_TASK).order_by("id"))
+    tasks = list(Task.objects.filter(process=process, status__in=OPEN_TASK).order_by("id"))
+    for task in tasks:
+        # Share the caller's process: an activation and the gateways after it
+        # would otherwise load it (and its pilot model) again, one query each.
+        task.process = process
+    return tasks
 
 
 def start_main_process(pilot_model: PilotModel) -> None:
@@ -88,8 +93,11 @@ def rescope_agency_tasks(pilot_model: PilotModel) -> None:
 
 def expected_main_nodes(pilot_model: PilotModel) -> set[str]:
     """The open tasks of the main process that the state and pending step imply."""
+    return _expected_nodes(pilot_model, pilot_model.pending_step)
+
+
+def _expected_nodes(pilot_model: PilotModel, pending: ApprovalStep | None) -> set[str]:
     state = pilot_model.state
-    pending = pilot_model.pending_step
     kind = pending.kind if pending else None
     if state in (State.COMPLETED, State.CANCELLED):
         return set()
@@ -121,7 +129,8 @@ def assert_in_step(pilot_model: PilotModel) -> None:
     if process is None:
         raise OutOfStep(f"model {pilot_model.number} has no process")
     process.refresh_from_db()
-    expected = sorted(expected_main_nodes(pilot_model))
+    pending = pilot_model.pending_step
+    expected = sorted(_expected_nodes(pilot_model, pending))
     actual = _names(open_tasks(process))
     if actual != expected:
         raise OutOfStep(f"model {pilot_model.number}: open tasks {actual}, expected {expected}")
@@ -132,7 +141,6 @@ def assert_in_step(pilot_model: PilotModel) -> None:
     if process.status != wanted_status:
         raise OutOfStep(f"model {pilot_model.number}: process {process.status}, expected {wanted_status}")
     # Additional funding rounds: only the pending one may have an open task.
-    pending = pilot_model.pending_step
     for request in FundingRequest.objects.filter(pilot_model=pilot_model, process__isnull=False).select_related("process", "step"):
         round_open = _names(open_tasks(request.process))
         should_be_open = pending is not None and request.step_id == pending.pk

@@ -66,6 +66,21 @@ def clean_name(name: str) -> str:
     return base[:200]
 
 
+def name_problem(name: str) -> str | None:
+    """Why a file name is refused, or None.
+
+    The name is only ever displayed (files are stored under generated
+    names), but a path, a control character or a bidirectional override
+    (U+202E turns ``hoadon<U+202E>fdp.exe`` into ``hoadonexe.pdf`` on screen) is there to mislead
+    whoever reads it, so such a file is refused, not silently renamed.
+    """
+    if "/" in name or "\\" in name or name.strip() in {".", ".."}:
+        return _("tên tệp không được chứa đường dẫn")
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in name):
+        return _("tên tệp chứa ký tự điều khiển hoặc ký tự đảo chiều")
+    return None
+
+
 def _read(upload: Any, limit: int) -> bytes:
     """Read at most ``limit`` + 1 bytes, so an oversized file is never fully buffered."""
     if hasattr(upload, "seek"):
@@ -89,7 +104,12 @@ def check(files: Sequence[Any]) -> list[tuple[str, str, bytes]]:
     errors: list[str] = []
     accepted: list[tuple[str, str, bytes]] = []
     for upload in files:
-        name = clean_name(getattr(upload, "name", ""))
+        raw_name = str(getattr(upload, "name", "") or "")
+        name = clean_name(raw_name)
+        problem = name_problem(raw_name)
+        if problem:
+            errors.append(f"{name}: {problem}.")
+            continue
         declared = getattr(upload, "size", None)
         if declared is not None and declared > limit:
             errors.append(_("%(name)s: vượt quá 20 MB.") % {"name": name})

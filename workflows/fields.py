@@ -132,11 +132,13 @@ class CodeListField(JSONValueField):
 
     def to_python(self, value: Any) -> list[str]:
         if isinstance(value, str) and not value.strip().startswith("["):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        value = super().to_python(value)
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            value = super().to_python(value)
         if value is None:
             return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        # A NUL can never be a code, and PostgreSQL refuses it in a query (a 500).
+        if not isinstance(value, list) or not all(isinstance(v, str) and "\x00" not in v for v in value):
             raise ValidationError(_("Phải là danh sách mã."), code="invalid")
         return value
 

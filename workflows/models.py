@@ -304,3 +304,36 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    ESCALATED = "escalated", _("Quá hạn trên 30 ngày")
+
+
+class Reminder(models.Model):
+    """One deadline reminder sent: which model, which kind, to whom, on which day.
+
+    The unique key is what makes ``send_reminders`` safe to run from cron: a
+    rerun on the same day finds the row and sends nothing twice.
+    """
+
+    pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("loại nhắc"), max_length=20, choices=ReminderKind.choices)
+    recipient = models.EmailField(_("người nhận"), max_length=254)
+    day = models.DateField(_("ngày nhắc"))
+    sent_at = models.DateTimeField(_("gửi lúc"))
+
+    class Meta:
+        ordering = ["-day", "pilot_model", "kind"]
+        verbose_name = _("nhắc hạn")
+        verbose_name_plural = _("nhắc hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot_model", "kind", "recipient", "day"], name="one_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.day:%d/%m/%Y})"

@@ -6,11 +6,15 @@ caller: a mail server that is down must not undo a decision already made.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from approvals.models import ApprovalStep
 from approvals.roles import Role
@@ -44,37 +48,68 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         log.exception("could not send %r to %s", subject, recipients)
 
 
+# A task "appears" in the action that creates it; the notice runs right after
+# that commit.  Older open tasks (e.g. the main "deploy" task while an extra
+# funding round is decided) were announced when they appeared.
+NEW_TASK_WINDOW = dt.timedelta(minutes=10)
+
+
+def _link(path: str) -> str:
+    return settings.PILOT06_BASE_URL.rstrip("/") + path
+
+
 def task_created(pilot_model_id: int) -> None:
-    """Tell the people who must act next that a task waits for them."""
+    """Tell the people who must act next that a task waits for them (new tasks only)."""
     pilot_model = PilotModel.objects.filter(pk=pilot_model_id).select_related("process").first()
     if pilot_model is None or pilot_model.process is None:
         return
     processes = [pilot_model.process] + [
         r.process for r in pilot_model.funding_requests.exclude(process=None).select_related("process")
     ]
-    for process in processes:
-        for task in open_tasks(process):
-            title = str(task.flow_task.task_title or task.flow_task.name)
-            subject = f"[pilot06] Việc cần làm: {title} – Mô hình {pilot_model.number}"
-            body = (
-                f"Mô hình {pilot_model.number}: {pilot_model.title}\n"
-                f"Việc cần làm: {title}\n"
-                f"Thời hạn: {pilot_model.deadline:%d/%m/%Y}\n\n"
-                "Vui lòng đăng nhập pilot06 để xử lý."
-            )
-            _send(subject, body, _recipients_for_permission(task.owner_permission or ""))
+    since = timezone.now() - NEW_TASK_WINDOW
+    with translation.override(settings.LANGUAGE_CODE):
+        for process in processes:
+            for task in open_tasks(process):
+                if task.created < since:
+                    continue
+                title = str(task.flow_task.task_title or task.flow_task.name)
+                facts = {"title": title, "n": pilot_model.number}
+                subject = _("[pilot06] Việc cần làm: %(title)s – Mô hình %(n)s") % facts
+                body = "\n".join(
+                    [
+                        _("Mô hình %(n)s: %(title)s") % {"n": pilot_model.number, "title": pilot_model.title},
+                        _("Việc cần làm: %(title)s") % facts,
+                        _("Thời hạn mô hình: %(d)s") % {"d": pilot_model.deadline.strftime("%d/%m/%Y")},
+                        "",
+                        _("Xử lý tại: %(url)s") % {"url": _link(task.reverse("execute"))},
+                    ]
+                )
+                if task.owner_id is not None and task.owner.email:
+                    recipients = [task.owner.email]
+                else:
+                    recipients = _recipients_for_permission(task.owner_permission or "")
+                _send(str(subject), body, recipients)
 
 
 def step_decided(step_id: int) -> None:
-    """Tell the submitter how their step was decided."""
-    step = ApprovalStep.objects.filter(pk=step_id).select_related("pilot_model", "submitted_by").first()
+    """Tell the submitter how their step was decided, with the comment."""
+    step = ApprovalStep.objects.filter(pk=step_id).select_related("pilot_model", "submitted_by", "decided_by").first()
     if step is None or not step.submitted_by.email:
         return
-    subject = f"[pilot06] {step.get_kind_display()}: {step.get_outcome_display()} – Mô hình {step.pilot_model.number}"
-    body = (
-        f"Mô hình {step.pilot_model.number}: {step.pilot_model.title}\n"
-        f"Bước: {step.get_kind_display()}\n"
-        f"Kết quả: {step.get_outcome_display()}\n"
-        f"Ý kiến: {step.comment or '—'}\n"
-    )
-    _send(subject, body, [step.submitted_by.email])
+    pm = step.pilot_model
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = {"kind": step.get_kind_display(), "outcome": step.get_outcome_display(), "n": pm.number}
+        subject = _("[pilot06] %(kind)s: %(outcome)s – Mô hình %(n)s") % facts
+        decider = step.decided_by.get_full_name() or step.decided_by.username if step.decided_by else "—"
+        body = "\n".join(
+            [
+                _("Mô hình %(n)s: %(title)s") % {"n": pm.number, "title": pm.title},
+                _("Bước: %(kind)s") % facts,
+                _("Kết quả: %(outcome)s") % facts,
+                _("Người quyết định: %(who)s") % {"who": decider},
+                _("Ý kiến: %(comment)s") % {"comment": step.comment or "—"},
+                "",
+                _link(reverse("workflows:detail", kwargs={"pk": pm.pk})),
+            ]
+        )
+    _send(str(subject), body, [step.submitted_by.email])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from viewflow.workflow.models import Task
 
 from approvals.permissions import agency_id_of, sees_province
@@ -24,7 +24,10 @@ def visible_models(user: Any) -> QuerySet[PilotModel]:
     agency_id = agency_id_of(user)
     if agency_id is None:
         return qs.none()
-    return qs.filter(lead_agency_id=agency_id) | qs.filter(coordinating_agencies__id=agency_id).distinct()
+    # A subquery, not a join: no duplicate rows, so counts and aggregates stay
+    # right without DISTINCT (and ``a | b.distinct()`` raises TypeError).
+    coordinated = PilotModel.coordinating_agencies.through.objects.filter(agency_id=agency_id)
+    return qs.filter(Q(lead_agency_id=agency_id) | Q(pk__in=coordinated.values("pilotmodel_id")))
 
 
 def inbox(user: Any) -> QuerySet[Task]:

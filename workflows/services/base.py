@@ -10,7 +10,8 @@ audited after the failed block has rolled back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -36,9 +37,10 @@ from approvals.permissions import authorising_role, can_see
 from .. import bridge
 from ..flows import PilotFlow
 from ..models import PilotModel
-from ..states import State
+from ..states import Action, State
 
 OnCommit = Callable[[], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -77,6 +79,14 @@ class ActionSpec:
     # The flow node whose open task this action completes, if any.
     node: ClassVar[str | None] = None
 
+    def forbidden(self, ctx: Context, data: Mapping[str, Any]) -> str | None:
+        """A role check on the object the input names (who set a blocker).
+
+        It runs before ``conflict``: SPEC §4 answers a wrong actor 403 before
+        it looks at the state.
+        """
+        return None
+
     def conflict(self, ctx: Context) -> str | None:
         return None
 
@@ -113,19 +123,34 @@ def register_action(cls: type[ActionSpec]) -> type[ActionSpec]:
     return cls
 
 
+def _not_text(form_class: type[forms.Form], data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Text fields given an object, a list or a boolean (JSON callers can send any type).
+
+    Django's CharField would store ``{"a": 1}`` as the text "{'a': 1}"; a
+    number is still taken as its digits, as DRF's CharField does.
+    """
+    return {
+        name: [_("Cần nhập văn bản.")]
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.CharField)
+        and data.get(name) is not None
+        and (isinstance(data[name], bool) or not isinstance(data[name], str | int | float))
+    }
+
+
 def clean_form(form_class: type[forms.Form], data: Mapping[str, Any], files: Any = None) -> dict[str, Any]:
     form = form_class(data=dict(data), files=files)
-    if not form.is_valid():
-        raise Invalid({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    wrong_type = _not_text(form_class, data)
+    if not form.is_valid() or wrong_type:
+        raise Invalid({**{name: [str(e) for e in errors] for name, errors in form.errors.items()}, **wrong_type})
     return dict(form.cleaned_data)
 
 
-def _coordinating_ids(pilot_model_id: int) -> list[int]:
-    return list(
-        PilotModel.coordinating_agencies.through.objects.filter(pilotmodel_id=pilot_model_id).values_list(
-            "agency_id", flat=True
-        )
-    )
+def _coordinating_ids(pilot_model_id: int) -> Iterator[int]:
+    """Lazily: ``can_see`` reads them only for an officer of another agency."""
+    yield from PilotModel.coordinating_agencies.through.objects.filter(
+        pilotmodel_id=pilot_model_id
+    ).values_list("agency_id", flat=True)
 
 
 def _visible(actor: Any, pilot_model: PilotModel) -> bool:
@@ -210,7 +235,11 @@ def _run(
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     try:
         with transaction.atomic(), PilotFlow.lock(snapshot.process_id):
-            pilot_model = PilotModel.objects.select_for_update(of=("self",)).get(pk=snapshot.pk)
+            # The process comes along: advancing the flow needs it, and its
+            # tasks and gateways then share this instance instead of re-reading.
+            pilot_model = (
+                PilotModel.objects.select_for_update(of=("self",)).select_related("process").get(pk=snapshot.pk)
+            )
             return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
     except FlowLockFailed:
         raise _lock_failed() from None
@@ -262,6 +291,9 @@ def _run_locked(
 
 def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> None:
     pilot_model, actor, role, ip = ctx.pilot_model, ctx.actor, ctx.role, ctx.ip
+    message = spec.forbidden(ctx, data)
+    if message:
+        raise Forbidden(message)
     message = spec.conflict(ctx) or _version_conflict(ctx, data)
     if message:
         raise Conflict(message)
@@ -296,19 +328,30 @@ def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError
 
     if actor is None or not getattr(actor, "is_authenticated", False):
         return
-    verb = action if action.replace("_", "").isalpha() and action.islower() else "unknown"
+    # Event names come from one declared list: an action nobody declared is
+    # recorded as refused.unknown, with the name asked for in the payload.
+    verb = action if action in Action.values else "unknown"
     payload: dict[str, Any] = {"status": error.status, "code": error.code, "reason": str(error)}
+    if verb == "unknown":
+        payload["requested"] = str(action)[:64]
     if isinstance(error, Invalid):
         payload["fields"] = sorted(error.errors)
-    audit.append(
-        action=refused(verb),
-        actor=actor,
-        role=",".join(sorted(roles_of(actor))),
-        object_type="workflows.pilotmodel",
-        object_id=str(object_id)[:64] if object_id is not None else "",
-        payload=payload,
-        ip=ip,
-    )
+    try:
+        audit.append(
+            action=refused(verb),
+            actor=actor,
+            role=",".join(sorted(roles_of(actor))),
+            object_type="workflows.pilotmodel",
+            object_id=str(object_id)[:64] if object_id is not None else "",
+            payload=payload,
+            ip=ip,
+        )
+    except DatabaseError as db_error:
+        # Still locked past the timeout, even for the refusal's own entry: the
+        # caller must get its 403/409, never "database is locked"; the miss is logged.
+        if not _is_lock_error(db_error):
+            raise
+        log.warning("refused.%s by %s not audited: %s", verb, getattr(actor, "username", actor), db_error)
 
 
 def available_actions(pilot_model: PilotModel, actor: Any) -> list[str]:

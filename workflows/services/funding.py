@@ -26,8 +26,14 @@ from .base import ActionSpec, Context, expect, perform, register_action
 
 
 def _current_request(ctx: Context) -> FundingRequest:
+    """The round under appraisal, read once per action (validate and execute both ask)."""
     assert ctx.pending is not None
-    return FundingRequest.objects.select_related("process").get(step=ctx.pending)
+    request: FundingRequest | None = ctx.scratch.get("current_request")
+    if request is None:
+        request = FundingRequest.objects.select_related("process").get(step=ctx.pending)
+        request.step = ctx.pending  # the same row, already read under the model lock
+        ctx.scratch["current_request"] = request
+    return request
 
 
 def _first_round(ctx: Context) -> bool:

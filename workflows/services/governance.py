@@ -6,12 +6,13 @@ None of these complete a flow task, except cancel, which ends the process.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from approvals.events import Event
-from approvals.exceptions import Conflict, Forbidden, Invalid
+from approvals.exceptions import Conflict, Invalid
 from approvals.roles import Role
 
 from .. import bridge
@@ -67,6 +68,14 @@ class ClearBlocker(ActionSpec):
     event = Event.BLOCKER_CLEARED
     form_class = ClearBlockerForm
 
+    def forbidden(self, ctx: Context, data: Mapping[str, Any]) -> str | None:
+        # "The setter or police" is who may act, so it is answered before the state.
+        reason = data.get("reason")
+        blocker = _open_blocker(ctx.pilot_model, reason) if isinstance(reason, str) else None
+        if blocker is not None and ctx.role != Role.POLICE and blocker.set_by_id != ctx.actor.pk:
+            return _("Chỉ người ghi nhận hoặc Công an tỉnh được gỡ vướng mắc này.")
+        return None
+
     def conflict(self, ctx: Context) -> str | None:
         if ctx.pilot_model.state == State.CANCELLED:
             return _("Mô hình đã hủy.")
@@ -78,8 +87,6 @@ class ClearBlocker(ActionSpec):
         blocker = _open_blocker(ctx.pilot_model, data["reason"])
         if blocker is None:
             raise Conflict(_("Vướng mắc “%(reason)s” không mở.") % {"reason": BlockerReason(data["reason"]).label})
-        if ctx.role != Role.POLICE and blocker.set_by_id != ctx.actor.pk:
-            raise Forbidden(_("Chỉ người ghi nhận hoặc Công an tỉnh được gỡ vướng mắc này."))
         ctx.scratch["blocker"] = blocker
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from approvals import audit, clock
 from approvals.events import Event
 from approvals.exceptions import DomainError, Forbidden, Invalid
 from approvals.models import ApprovalStep, Outcome, StepKind
-from approvals.permissions import agency_id_of, authorising_role
+from approvals.permissions import agency_code_of, agency_id_of, authorising_role
 from approvals.roles import Role
 
 from .. import bridge, notifications
@@ -23,6 +23,8 @@ from ..states import Action, State
 from .base import (
     ActionSpec,
     Context,
+    _is_lock_error,
+    _lock_failed,
     audit_refusal,
     check_actor,
     clean_form,
@@ -51,6 +53,10 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
     role = authorising_role(actor, [Role.OFFICER], lead_agency_id=agency_id_of(actor))
     if role is None:
         raise Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình."))
+    # Another agency's model is a 403 whatever else the input holds (SPEC §4: 403 before 400).
+    lead_code = data.get("lead_agency")
+    if isinstance(lead_code, str) and lead_code and lead_code != agency_code_of(actor):
+        raise Forbidden(_("Chỉ đăng ký được mô hình do cơ quan mình chủ trì."))
     cleaned = clean_form(RegisterForm, data)
     lead = cleaned["lead_agency"]
     if lead.pk != agency_id_of(actor):
@@ -114,6 +120,11 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
     except IntegrityError:
         # Lost a race for the same number.
         raise Invalid({"number": [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]}) from None
+    except DatabaseError as error:
+        # A lock wait past the timeout is a conflict, as for every other action.
+        if _is_lock_error(error):
+            raise _lock_failed() from None
+        raise
     return pilot_model
 
 

@@ -1,0 +1,139 @@
+"""Figure ``pages``: the dashboard, the model list and the inbox at 38, 2,500 and 100,000 models.
+
+Each page is fetched through Django's test client as a logged-in police
+officer (who sees the whole province), so the time covers middleware,
+queries and templates but no network.  The number of queries must not grow
+with the data: a page that issues one query per row shows up here as a
+count that differs between sizes.  The dashboard is also set against the
+one query no dashboard can avoid, ``SELECT state, COUNT(*) … GROUP BY state``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench import harness
+
+SIZES = (38, 2_500, 100_000)
+# The first path that answers 200 is the figure; the HTML page comes first
+# because it is what people open, the API twin is reported beside it.
+PAGES: dict[str, tuple[str, ...]] = {
+    "dashboard": ("/dashboard/", "/api/v1/dashboard/"),
+    "model_list": ("/pilot-models/", "/api/v1/pilot-models/"),
+    "inbox": ("/",),
+}
+RUNS = 5
+BUDGET_S = 15.0  # per page and size: a slow page is timed fewer times, not skipped
+SLOW_S = 3.0
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would soon give."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def police_client() -> Any:
+    from django.test import Client
+
+    from bench.people import ensure_people
+
+    client = Client()
+    client.force_login(ensure_people()["police"])
+    return client
+
+
+def fetch(client: Any, path: str) -> dict[str, Any]:
+    """One page at the current size: status, median time, queries of one request.
+
+    The first request warms caches.  A page slower than ``SLOW_S`` is not
+    fetched again: at 100,000 models a page with a query per row takes long
+    enough to sink the run, and its first request says all there is to say.
+    """
+    with harness.counting_queries() as first_count:
+        start = harness.clock()
+        first = client.get(path)
+        first_s = harness.clock() - start
+    if first.status_code != 200:
+        return {"status": first.status_code}
+    if first_s > SLOW_S:
+        times, queries = [first_s], first_count.count
+    else:
+        with harness.counting_queries() as warm_count:
+            client.get(path)
+        queries = warm_count.count
+        times = harness.timed_runs(lambda: client.get(path), runs=RUNS, budget_s=BUDGET_S)
+    return {
+        "status": 200,
+        "ms": round(1000 * harness.median(times), 1),
+        "queries": queries,
+        "runs": len(times),
+    }
+
+
+def floor_ms() -> float:
+    from django.db import connection
+
+    def count_by_state() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state, COUNT(*) FROM workflows_pilotmodel GROUP BY state")
+            cursor.fetchall()
+
+    count_by_state()
+    return 1000 * harness.median(harness.timed_runs(count_by_state, runs=15))
+
+
+def measure(sizes: tuple[int, ...]) -> dict[str, Any]:
+    from bench import dataset
+
+    if harness.URLCONF_ERROR:
+        return {"figure": None, "reason": harness.URLCONF_ERROR}
+    seen: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in PAGES}  # page → path → size → result
+    floor: float | None = None
+    for size in sizes:
+        dataset.grow_to(size)
+        analyze()
+        client = police_client()
+        for name, paths in PAGES.items():
+            for path in paths:
+                result = fetch(client, path)
+                seen[name].setdefault(path, {})[str(size)] = result
+                if result["status"] == 200:
+                    harness.note(f"pages/{size}: {path} {result['ms']} ms, {result['queries']} queries")
+        if size == sizes[-1]:
+            floor = floor_ms()
+
+    figure: dict[str, Any] = {}
+    extra: dict[str, Any] = {"paths": {}, "reasons": {}, "database": harness.vendor(), "floor_ms": floor}
+    for name, paths in PAGES.items():
+        chosen = next(
+            (p for p in paths if all(seen[name][p][str(s)]["status"] == 200 for s in sizes)), None
+        )
+        extra["paths"][name] = {p: seen[name][p] for p in paths}
+        if chosen is None:
+            statuses = {p: sorted({r["status"] for r in seen[name][p].values()}) for p in paths}
+            figure[name] = None
+            extra["reasons"][name] = f"no page answers 200 yet: {statuses}"
+            continue
+        figure[name] = {s: {"ms": r["ms"], "queries": r["queries"]} for s, r in seen[name][chosen].items()}
+        extra.setdefault("chosen", {})[name] = chosen
+    biggest = str(sizes[-1])
+    dashboard = figure.get("dashboard")
+    figure["dashboard_vs_floor_ratio_100000"] = (
+        round(dashboard[biggest]["ms"] / floor, 2) if dashboard and floor else None
+    )
+    return {"figure": figure, "extra": extra}
+
+
+def main() -> None:
+    args = harness.arguments("dashboard, model list and inbox at three sizes", sizes="38,2500,100000")
+    harness.boot(args.db)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    harness.emit(measure(sizes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The printed table: every figure, its target, and what a missing figure is missing.
+
+Ratios are ours ÷ floor measured in time, so lower is better and 1.0 means
+no overhead at all beyond the unavoidable work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TARGETS = {
+    "transition_ratio": {"sqlite": 6.0, "postgres": 4.0},
+    "transition_queries": 10,
+    "page_queries": 12,
+    "dashboard_ratio": 3.0,
+    "report_ratio_38": 1.3,
+    "report_peak_mib_2500": 500.0,
+    "audit_ratio": 3.0,
+}
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else ("  ok" if ok else "  NOT MET")
+
+
+def _num(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, str], context: dict[str, Any]) -> str:
+    out: list[str] = []
+    add = out.append
+    add(f"pilot06 bench: {results['machine']}")
+    add(
+        f"load average at start {context.get('load_start')}, at end {context.get('load_end')}; "
+        f"fsync of 4 KiB {context.get('fsync_ms')} ms; run took {context.get('took')}"
+    )
+    add("ratios are ours ÷ floor in time (lower is better)")
+    add("")
+
+    add("transition: approve_funding through the service vs one UPDATE + one INSERT per transaction")
+    add(f"  {'database':<10} {'ours/s':>8} {'floor/s':>9} {'ratio':>7} {'target':>7} {'queries':>8} {'target':>7}")
+    for backend in ("sqlite", "postgres"):
+        row = (results.get("transition") or {}).get(backend)
+        if row is None:
+            add(f"  {backend:<10} — {reasons.get(f'transition.{backend}', 'not measured')}")
+            continue
+        target = TARGETS["transition_ratio"][backend]
+        extra = extras.get(f"transition.{backend}") or {}
+        add(
+            f"  {backend:<10} {_num(row['ours_per_s']):>8} {_num(row['floor_per_s']):>9} {_num(row['ratio'], 2):>7} "
+            f"{'≤ ' + str(target):>7} {row['queries_per_action']:>8} {'≤ 10':>7}"
+            f"{_mark(row['ratio'] <= target and row['queries_per_action'] <= TARGETS['transition_queries'])}"
+        )
+        if extra:
+            add(
+                f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('floor_ms')} ms per action; "
+                f"{extra.get('statements_with_tx_control')} statements with BEGIN/SAVEPOINT/COMMIT"
+            )
+    breakdown = (extras.get("transition.postgres") or extras.get("transition.sqlite") or {}).get("breakdown")
+    if breakdown:
+        add("  where one approve_funding's queries go: " + ", ".join(f"{k} ×{n}" for k, n in breakdown))
+    add("")
+
+    http = results.get("http_transition")
+    add("http_transition: POST …/actions/approve_funding/ on gunicorn, PostgreSQL")
+    if http is None:
+        add(f"  — {reasons.get('http_transition', 'not measured')}")
+    else:
+        extra = extras.get("http_transition") or {}
+        add(
+            f"  p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms, p99 {http['p99_ms']} ms "
+            f"({extra.get('requests')} requests, {extra.get('clients')} clients, {extra.get('workers')} workers, "
+            f"{extra.get('throughput_per_s')}/s)"
+        )
+    add("")
+
+    pages = results.get("pages")
+    page_extra = extras.get("pages") or {}
+    add(f"pages: logged-in police, Django test client, {page_extra.get('database', '?')}; ms (queries)")
+    if pages is None:
+        add(f"  — {reasons.get('pages', 'not measured')}")
+    else:
+        measured = {size for by_path in (page_extra.get("paths") or {}).values() for r in by_path.values() for size in r}
+        sizes = tuple(sorted(measured, key=int)) or ("38", "2500", "100000")
+        add(f"  {'page':<12} {'path':<24} " + " ".join(f"{int(s):>15,}" for s in sizes) + "   queries ≤ 12, same at every size")
+        for name in ("dashboard", "model_list", "inbox"):
+            paths = (page_extra.get("paths") or {}).get(name, {})
+            chosen = (page_extra.get("chosen") or {}).get(name)
+            for path, by_size in paths.items():
+                cells = []
+                for s in sizes:
+                    r = by_size.get(s)
+                    if r is None:
+                        cells.append(f"{'—':>15}")
+                    elif r.get("status") != 200:
+                        cells.append(f"{'HTTP ' + str(r.get('status')):>15}")
+                    else:
+                        cells.append(f"{_num(r['ms']) + ' (' + str(r['queries']) + ')':>15}")
+                verdict = None
+                if path == chosen:
+                    counts = [by_size[s]["queries"] for s in sizes if s in by_size]
+                    verdict = len(set(counts)) == 1 and max(counts) <= TARGETS["page_queries"]
+                label = name if path == chosen or chosen is None else ""
+                add(f"  {label:<12} {path:<24} " + " ".join(cells) + _mark(verdict))
+            if pages.get(name) is None:
+                add(f"  {name:<12} — {(page_extra.get('reasons') or {}).get(name, 'not measured')}")
+        ratio = pages.get("dashboard_vs_floor_ratio_100000")
+        add(
+            f"  dashboard ÷ SELECT state, COUNT(*) … GROUP BY state ({_num(page_extra.get('floor_ms'), 2)} ms) "
+            f"at {int(sizes[-1]):,}: {_num(ratio, 1)} (target ≤ 3){_mark(None if ratio is None else ratio <= 3)}"
+        )
+    add("")
+
+    report = results.get("report_pdf")
+    add("report_pdf: /reports/progress.pdf vs WeasyPrint on a bare table of the same cells")
+    if report is None:
+        add(f"  — {reasons.get('report_pdf', 'not measured')}")
+    else:
+        rextra = extras.get("report_pdf") or {}
+        for size, row in report.items():
+            detail = rextra.get(size) or {}
+            checks = []
+            if size == "38":
+                checks.append(row["ratio"] <= TARGETS["report_ratio_38"])
+            if size == "2500":
+                checks.append(row["peak_rss_mib"] <= TARGETS["report_peak_mib_2500"])
+            add(
+                f"  {int(size):>6,} models: {row['s']} s vs {row['floor_s']} s, ratio {row['ratio']}, "
+                f"peak {row['peak_rss_mib']} MiB (floor {detail.get('floor_peak_rss_mib')} MiB; "
+                f"{detail.get('table_rows')} table rows){_mark(all(checks) if checks else None)}"
+            )
+        add("  targets: ratio ≤ 1.3 at 38; peak ≤ 500 MiB at 2,500")
+    add("")
+
+    audit = results.get("audit_verify")
+    add("audit_verify: approvals.audit.verify() vs sha256 over the same canonical bytes")
+    if audit is None:
+        add(f"  — {reasons.get('audit_verify', 'not measured')}")
+    else:
+        aextra = extras.get("audit_verify") or {}
+        add(
+            f"  {audit['entries']:,} entries on {aextra.get('database')}: {audit['per_s']:,}/s vs {audit['floor_per_s']:,}/s, "
+            f"ratio {audit['ratio']} (target ≤ 3){_mark(audit['ratio'] <= TARGETS['audit_ratio'])}"
+        )
+    add("")
+
+    peer = results.get("peer_viewflow")
+    add("peer_viewflow: approve_funding vs the same step as a cookbook viewflow View task")
+    if peer is None:
+        add(f"  — {reasons.get('peer_viewflow', 'not measured')}")
+    else:
+        pextra = extras.get("peer_viewflow") or {}
+        add(
+            f"  ours {peer['ours_ms']} ms, peer {peer['peer_ms']} ms per approve (median), ratio {peer['ratio']}; "
+            f"queries {pextra.get('ours_queries')} vs {pextra.get('peer_queries')}"
+        )
+    return "\n".join(out)

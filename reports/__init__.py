@@ -1,0 +1,1 @@
+"""Reports: the dashboard, PDF documents and their .xlsx twins, over read-only selectors."""

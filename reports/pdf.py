@@ -1,0 +1,142 @@
+"""PDF documents with WeasyPrint, one convention for all: ``render_pdf(name, context) -> bytes``.
+
+* The HTML comes from ``templates/reports/<name>.html`` with Django's
+  autoescape on, so user text (a title, a comment) is text, never markup.
+* WeasyPrint gets a URL fetcher that serves only the project's own static
+  files and refuses everything else: no ``file://``, no network, no data
+  URLs.  A title that smuggles ``<link href="file:///etc/passwd">`` fetches
+  nothing, and could not anyway, because it is escaped first.
+* Layout can be slow on a pathological input, so the layout runs in a
+  forked child with a time limit and an address-space cap; the request or
+  the worker gets an error instead of hanging or swelling.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import multiprocessing
+import os
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+# WeasyPrint resolves relative URLs against this; the host is reserved
+# (RFC 2606), so nothing could be fetched from it even by mistake.
+BASE_URL = "https://pilot06.invalid/"
+
+
+class RenderError(RuntimeError):
+    """The document could not be rendered (too slow, too large, or broken)."""
+
+
+class RefusedURL(ValueError):
+    """The fetcher serves the project's static files and nothing else."""
+
+
+def static_path(url: str) -> str | None:
+    """The file behind ``url`` when it names one of the project's static files, else None."""
+    static = urlsplit(settings.STATIC_URL).path.strip("/")
+    prefix = f"{BASE_URL}{static}/" if static else BASE_URL
+    if not url.startswith(prefix):
+        return None
+    relative = unquote(urlsplit(url[len(prefix):]).path)
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
+        return None
+    found = finders.find(relative)
+    return str(found) if isinstance(found, str | os.PathLike) else None
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves ``{% static %}`` files to WeasyPrint; refuses every other URL."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = static_path(url)
+            if path is None:
+                raise RefusedURL(f"refused: {url[:200]}")
+            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": mime})
+
+    return StaticOnlyFetcher()
+
+
+def layout(html: str) -> bytes:
+    """Lay out ``html`` in this process (the child does this; tests may too)."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    if pdf is None:  # pragma: no cover - only when a target is given
+        raise RenderError("WeasyPrint returned nothing")
+    return bytes(pdf)
+
+
+def _cap_memory(megabytes: int) -> None:
+    """Cap the child's address space at what it has now plus ``megabytes``."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:  # Linux; elsewhere the time limit alone applies
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = current + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError, ImportError):
+        pass
+
+
+def _child(html: str, conn: Connection, megabytes: int) -> None:
+    try:
+        _cap_memory(megabytes)
+        conn.send_bytes(b"\x00" + layout(html))
+    except BaseException as error:  # report everything, MemoryError included
+        conn.send_bytes(b"\x01" + f"{type(error).__name__}: {error}"[:500].encode())
+    finally:
+        conn.close()
+
+
+def html_to_pdf(html: str, *, timeout: float | None = None) -> bytes:
+    """Lay out ``html`` in a forked child with a time limit; inline where fork is unavailable."""
+    timeout = float(timeout if timeout is not None else settings.PILOT06_PDF_TIMEOUT_SECONDS)
+    if not settings.PILOT06_PDF_ISOLATE or "fork" not in multiprocessing.get_all_start_methods():
+        return layout(html)
+    import weasyprint  # noqa: F401  (import once in the parent; every child inherits it)
+
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(html, writer, int(settings.PILOT06_PDF_MEMORY_MB)))
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(timeout):
+            raise RenderError(f"the document took longer than {timeout:.0f} s to lay out")
+        message = reader.recv_bytes()
+    except EOFError:
+        raise RenderError("the renderer stopped without an answer (out of memory?)") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        reader.close()
+    if message[:1] != b"\x00":
+        raise RenderError(message[1:].decode(errors="replace"))
+    return message[1:]
+
+
+def render_html(name: str, context: Mapping[str, Any]) -> str:
+    """The document's HTML: an official document, so always in Vietnamese."""
+    with translation.override("vi"):
+        return render_to_string(f"reports/{name}.html", dict(context))
+
+
+def render_pdf(name: str, context: Mapping[str, Any], *, timeout: float | None = None) -> bytes:
+    """Render ``templates/reports/<name>.html`` with ``context`` to PDF bytes."""
+    return html_to_pdf(render_html(name, context), timeout=timeout)

@@ -1,0 +1,11 @@
+"""Pages of 50, up to 500 with ``?page_size=`` (SPEC §9)."""
+
+from __future__ import annotations
+
+from rest_framework import pagination
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

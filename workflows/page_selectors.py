@@ -1,0 +1,409 @@
+"""The read side of the pages: the inbox, the model list's filters, a model's record.
+
+Everything a template shows is computed here, so templates never query and
+never call anything that writes.  Visibility comes from ``selectors`` and
+``services.get_visible``; nothing here widens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from approvals import clock
+from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome
+from approvals.permissions import can_see
+
+from . import selectors, services
+from .bridge import OPEN_TASK
+from .models import Blocker, CompletionReport, FundingRequest, PilotModel
+from .states import Action, BlockerReason, State, bucket_of
+
+CLOSED_STATES = (State.COMPLETED, State.CANCELLED)
+
+EVENT_LABELS: dict[str, Any] = {
+    "registration.submitted": _("Đăng ký mô hình"),
+    "registration.approved": _("Chấp thuận đăng ký"),
+    "registration.returned": _("Trả lại hồ sơ đăng ký"),
+    "registration.resubmitted": _("Gửi lại hồ sơ đăng ký"),
+    "model.withdrawn": _("Rút đăng ký"),
+    "funding.requested": _("Đề xuất kinh phí"),
+    "funding.approved": _("Phê duyệt kinh phí"),
+    "funding.returned": _("Trả lại đề xuất kinh phí"),
+    "funding.rejected": _("Từ chối đề xuất kinh phí"),
+    "deployment.started": _("Bắt đầu triển khai"),
+    "progress.reported": _("Báo cáo tiến độ"),
+    "completion.submitted": _("Báo cáo hoàn thành"),
+    "completion.verified": _("Xác nhận kết quả"),
+    "completion.returned": _("Trả lại báo cáo hoàn thành"),
+    "completion.signed_off": _("Ký duyệt hoàn thành"),
+    "completion.signoff_returned": _("Trả lại (không ký duyệt)"),
+    "blocker.set": _("Ghi nhận vướng mắc"),
+    "blocker.cleared": _("Gỡ vướng mắc"),
+    "details.updated": _("Cập nhật thông tin"),
+    "deadline.extended": _("Gia hạn thời hạn"),
+    "lead_agency.reassigned": _("Giao lại cơ quan chủ trì"),
+    "db_permission.recorded": _("Ghi nhận cho phép kết nối CSDLQG về dân cư"),
+    "model.cancelled": _("Hủy mô hình"),
+}
+
+# Buttons that decide or move the model forward come first and stand out.
+PRIMARY_ACTIONS = {
+    "approve_registration", "resubmit_registration", "request_funding", "approve_funding",
+    "start_deployment", "submit_completion", "verify_completion", "sign_off", "report_progress",
+}
+RETURN_ACTIONS = {
+    "return_registration", "return_funding", "reject_funding", "return_completion", "return_signoff",
+    "withdraw", "cancel",
+}
+
+
+def action_label(name: str) -> str:
+    return str(Action(name).label)
+
+
+def event_label(name: str) -> str:
+    if name.startswith("refused."):
+        verb = name.split(".", 1)[1]
+        label = action_label(verb) if verb in Action.values else verb
+        return str(_("Bị từ chối: %(action)s") % {"action": label})
+    return str(EVENT_LABELS.get(name, name))
+
+
+def pilot_model_of_task(task: Task) -> PilotModel | None:
+    """The model a task is about: its main process, or an extra funding round's process."""
+    process = task.process
+    found = getattr(process, "pilot_model", None) if _has_related(process, "pilot_model") else None
+    if found is None and _has_related(process, "funding_request"):
+        found = process.funding_request.pilot_model
+    return found
+
+
+def _has_related(obj: Any, name: str) -> bool:
+    try:
+        return getattr(obj, name) is not None
+    except Exception:  # RelatedObjectDoesNotExist
+        return False
+
+
+# Inbox -----------------------------------------------------------------
+
+
+@dataclass
+class InboxRow:
+    task: Task
+    pilot_model: PilotModel
+    title: str
+    url: str
+    owner: Any
+    mine: bool
+    overdue: bool
+    waiting_days: int
+    actions: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Inbox:
+    mine: list[InboxRow]
+    queued: list[InboxRow]
+    others: list[InboxRow]
+
+    @property
+    def todo_count(self) -> int:
+        return len(self.mine) + len(self.queued)
+
+
+def inbox_for(user: Any) -> Inbox:
+    """Open tasks for the user: claimed by them, waiting in their queue, claimed by a colleague.
+
+    The queue follows viewflow's own rule (the task's owner_permission is one
+    of the user's permissions), which scopes an officer to their agency.
+    """
+    tasks = (
+        selectors.inbox(user)
+        .select_related("process", "owner", "process__pilot_model__lead_agency")
+        .prefetch_related("process__funding_request__pilot_model__lead_agency")
+    )
+    today = clock.today()
+    now = clock.now()
+    inbox = Inbox(mine=[], queued=[], others=[])
+    allowed_cache: dict[int, set[str]] = {}
+    for task in tasks:
+        pilot_model = pilot_model_of_task(task)
+        if pilot_model is None:
+            continue
+        coordinating = [a.pk for a in pilot_model.coordinating_agencies.all()]
+        if not can_see(user, lead_agency_id=pilot_model.lead_agency_id, coordinating_ids=coordinating):
+            continue
+        if pilot_model.pk not in allowed_cache:
+            allowed_cache[pilot_model.pk] = set(services.available_actions(pilot_model, user))
+        node_actions = getattr(task.flow_task, "actions", ())
+        row = InboxRow(
+            task=task,
+            pilot_model=pilot_model,
+            title=str(task.flow_task.task_title or task.flow_task.name),
+            url=task.reverse("execute"),
+            owner=task.owner,
+            mine=task.owner_id == user.pk,
+            overdue=pilot_model.deadline < today and pilot_model.state not in CLOSED_STATES,
+            waiting_days=max(0, (now - pilot_model.last_action_at).days),
+            actions=[
+                {"name": name, "label": action_label(name), "url": action_url(pilot_model.pk, name)}
+                for name in node_actions
+                if name in allowed_cache[pilot_model.pk]
+            ],
+        )
+        if task.owner_id is None:
+            inbox.queued.append(row)
+        elif row.mine:
+            inbox.mine.append(row)
+        else:
+            inbox.others.append(row)
+    return inbox
+
+
+def action_url(pk: int, name: str) -> str:
+    return reverse("workflows:action", kwargs={"pk": pk, "action": name})
+
+
+@dataclass
+class HomeFigures:
+    total: int
+    buckets: list[dict[str, Any]]
+    cancelled: int
+    overdue: int
+    due_soon: int
+    blocked: int
+
+
+def home_figures(user: Any) -> HomeFigures:
+    """The user's models at a glance, each figure a link into the filtered list."""
+    qs = selectors.visible_models(user)
+    today = clock.today()
+    counts = Counter(qs.values_list("state", flat=True))
+    by_bucket: Counter[str] = Counter()
+    for state, n in counts.items():
+        bucket = bucket_of(state)
+        if bucket:
+            by_bucket[bucket] += n
+    from .states import Bucket
+
+    buckets = [{"code": b.value, "label": b.label, "count": by_bucket.get(b.value, 0)} for b in Bucket]
+    open_qs = qs.exclude(state__in=CLOSED_STATES)
+    return HomeFigures(
+        total=sum(counts.values()),
+        buckets=buckets,
+        cancelled=counts.get(State.CANCELLED, 0),
+        overdue=open_qs.filter(deadline__lt=today).count(),
+        due_soon=open_qs.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=30)).count(),
+        blocked=_with_blocker(open_qs, None).count(),
+    )
+
+
+# The model list -----------------------------------------------------------
+
+
+def _with_blocker(qs: QuerySet[PilotModel], reason: str | None) -> QuerySet[PilotModel]:
+    """Models with an open blocker (of ``reason``), counting the derived population-DB one."""
+    open_blockers = Blocker.objects.filter(cleared_at__isnull=True)
+    if reason:
+        open_blockers = open_blockers.filter(reason=reason)
+    entered = Q(pk__in=open_blockers.values("pilot_model_id"))
+    derived = Q(needs_population_db_connection=True, db_permission_number="") & ~Q(state__in=CLOSED_STATES)
+    if reason and reason != BlockerReason.NO_POPULATION_DB_PERMISSION:
+        return qs.filter(entered)
+    return qs.filter(entered | derived)
+
+
+def pilot_model_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[PilotModel]:
+    """The visible models, filtered by state, bucket, lead agency, overdue, blocker and search."""
+    from .states import STATES_OF_BUCKET
+
+    qs = selectors.visible_models(user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("bucket"):
+        qs = qs.filter(state__in=STATES_OF_BUCKET.get(filters["bucket"], []))
+    if filters.get("lead_agency"):
+        qs = qs.filter(lead_agency__code=filters["lead_agency"])
+    if filters.get("overdue"):
+        qs = qs.filter(deadline__lt=clock.today()).exclude(state__in=CLOSED_STATES)
+    if filters.get("blocker"):
+        qs = _with_blocker(qs, None if filters["blocker"] == "any" else filters["blocker"])
+    query = (filters.get("q") or "").strip()
+    if query:
+        number = query.lower().removeprefix("mô hình").strip()
+        if number.isdigit():
+            qs = qs.filter(Q(number=int(number)) | Q(title__icontains=query))
+        else:
+            qs = qs.filter(title__icontains=query)
+    return qs.prefetch_related(
+        Prefetch("steps", queryset=ApprovalStep.objects.filter(outcome=Outcome.PENDING), to_attr="pending_steps"),
+        Prefetch("blockers", queryset=Blocker.objects.filter(cleared_at__isnull=True), to_attr="open_blockers"),
+    ).order_by("number")
+
+
+def agency_choices_for(user: Any) -> list[tuple[str, str]]:
+    """Lead agencies of the models the user can see, for the list's filter."""
+    ids = selectors.visible_models(user).values_list("lead_agency_id", flat=True)
+    return [(a.code, f"{a.code} – {a.name}") for a in Agency.objects.filter(pk__in=ids).order_by("code")]
+
+
+def list_rows(page: Any) -> list[dict[str, Any]]:
+    today = clock.today()
+    rows = []
+    for pm in page:
+        blockers = [b.get_reason_display() for b in pm.open_blockers]
+        if derived_db_blocker(pm) and not any(b.reason == BlockerReason.NO_POPULATION_DB_PERMISSION for b in pm.open_blockers):
+            blockers.append(str(BlockerReason.NO_POPULATION_DB_PERMISSION.label))
+        pending = pm.pending_steps[0] if pm.pending_steps else None
+        rows.append(
+            {
+                "pm": pm,
+                "pending": pending.get_kind_display() if pending else "",
+                "blockers": blockers,
+                "overdue": pm.deadline < today and pm.state not in CLOSED_STATES,
+            }
+        )
+    return rows
+
+
+# A model's record ------------------------------------------------------
+
+
+def derived_db_blocker(pm: PilotModel) -> bool:
+    """SPEC §3: needing the population database without a recorded permission blocks by itself."""
+    return pm.needs_population_db_connection and not pm.db_permission_number and pm.state not in CLOSED_STATES
+
+
+def open_blockers(pm: PilotModel) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"reason": b.reason, "label": b.get_reason_display(), "note": b.note, "set_by": b.set_by, "set_at": b.set_at, "derived": False}
+        for b in pm.blockers.filter(cleared_at__isnull=True).select_related("set_by")
+    ]
+    if derived_db_blocker(pm) and not any(r["reason"] == BlockerReason.NO_POPULATION_DB_PERMISSION for r in rows):
+        rows.append(
+            {
+                "reason": BlockerReason.NO_POPULATION_DB_PERMISSION.value,
+                "label": BlockerReason.NO_POPULATION_DB_PERMISSION.label,
+                "note": _("Tự động: mô hình cần kết nối nhưng chưa ghi nhận văn bản cho phép."),
+                "set_by": None,
+                "set_at": None,
+                "derived": True,
+            }
+        )
+    return rows
+
+
+def available_buttons(pm: PilotModel, user: Any) -> list[dict[str, str]]:
+    names = services.available_actions(pm, user)
+    buttons = []
+    for name in names:
+        tone = "primary" if name in PRIMARY_ACTIONS else "danger" if name in RETURN_ACTIONS else "secondary"
+        buttons.append({"name": name, "label": action_label(name), "url": action_url(pm.pk, name), "tone": tone})
+    order = {"primary": 0, "secondary": 1, "danger": 2}
+    return sorted(buttons, key=lambda b: order[b["tone"]])
+
+
+def _state_label(value: str) -> str:
+    return str(State(value).label) if value in State.values else value
+
+
+def audit_rows(pm: PilotModel) -> list[dict[str, Any]]:
+    entries = AuditEntry.objects.filter(object_type="workflows.pilotmodel", object_id=str(pm.pk)).order_by("seq")
+    return [
+        {
+            "entry": e,
+            "label": event_label(e.action),
+            "refused": e.action.startswith("refused."),
+            "reason": e.payload.get("reason", "") if e.action.startswith("refused.") else "",
+            "from_label": _state_label(e.from_state),
+            "to_label": _state_label(e.to_state),
+        }
+        for e in entries
+    ]
+
+
+def open_tasks_of(pm: PilotModel, user: Any) -> list[dict[str, Any]]:
+    """The model's open tasks, with who holds them and whether this user may claim them."""
+    processes = [pm.process_id, *pm.funding_requests.exclude(process=None).values_list("process_id", flat=True)]
+    permissions = user.get_all_permissions()
+    rows = []
+    for task in Task.objects.filter(process_id__in=[p for p in processes if p], status__in=OPEN_TASK).select_related("owner"):
+        in_queue = task.owner_permission in permissions
+        rows.append(
+            {
+                "task": task,
+                "title": str(task.flow_task.task_title or task.flow_task.name),
+                "owner": task.owner,
+                "url": task.reverse("execute") if in_queue else "",
+                "can_claim": in_queue and task.status == STATUS.NEW,
+                "can_unclaim": in_queue and task.status == STATUS.ASSIGNED and task.owner_id == user.pk,
+            }
+        )
+    return rows
+
+
+def funding_rounds(pm: PilotModel) -> list[FundingRequest]:
+    return list(pm.funding_requests.select_related("step", "step__decided_by", "step__submitted_by").prefetch_related("lines"))
+
+
+def completion_reports(pm: PilotModel) -> list[CompletionReport]:
+    return list(
+        pm.completion_reports.select_related("submitted_by", "verification_step", "signoff_step").prefetch_related("evidence")
+    )
+
+
+def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
+    """Everything the detail page shows: SPEC §3 fields, decisions, evidence and trail."""
+    totals = pm.funding_requests.aggregate(requested=Sum("amount"), approved=Sum("approved_amount"))
+    today = clock.today()
+    deliverables = list(pm.deliverables.all())
+    return {
+        "pm": pm,
+        "bucket": bucket_of(pm.state),
+        "overdue": pm.deadline < today and pm.state not in CLOSED_STATES,
+        "days_left": (pm.deadline - today).days,
+        "days_over": max(0, (today - pm.deadline).days),
+        "coordinating": list(pm.coordinating_agencies.order_by("code")),
+        "lead_terms": list(pm.lead_terms.select_related("agency")),
+        "deliverables": deliverables,
+        "pending": pm.steps.filter(outcome=Outcome.PENDING).select_related("submitted_by").first(),
+        "steps": list(pm.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id")),
+        "blockers": open_blockers(pm),
+        "cleared_blockers": list(pm.blockers.filter(cleared_at__isnull=False).select_related("set_by", "cleared_by")),
+        "rounds": funding_rounds(pm),
+        "requested_total": totals["requested"] or 0,
+        "approved_total": totals["approved"] or 0,
+        "reports": completion_reports(pm),
+        "progress_reports": list(pm.progress_reports.select_related("reported_by")),
+        "audit": audit_rows(pm),
+        "buttons": available_buttons(pm, user),
+        "tasks": open_tasks_of(pm, user),
+    }
+
+
+def action_context(pm: PilotModel, action: str) -> dict[str, Any]:
+    """What a decider needs beside the form: the request being appraised, the report being verified."""
+    context: dict[str, Any] = {}
+    if action in {"approve_funding", "return_funding", "reject_funding"}:
+        pending = pm.steps.filter(outcome=Outcome.PENDING).first()
+        if pending is not None:
+            context["funding_request"] = FundingRequest.objects.filter(step=pending).prefetch_related("lines").first()
+    if action in {"verify_completion", "return_completion", "sign_off", "return_signoff"}:
+        reports = completion_reports(pm)
+        context["report"] = reports[-1] if reports else None
+    if action in {"approve_registration", "return_registration"}:
+        context["registration"] = {
+            "deliverables": list(pm.deliverables.all()),
+            "coordinating": list(pm.coordinating_agencies.order_by("code")),
+        }
+    return context

@@ -261,7 +261,7 @@ PILOT06_DUE_SOON_DAYS = 30
 # and the URL answers 202 with a progress page; a PDF table lists at most
 # PDF_MAX_ROWS models (the .xlsx twin has them all).  A PDF lays out in a
 # forked child with a time limit and an address-space cap.
-PILOT06_REPORT_SYNC_MAX_ROWS = env_int("PILOT06_REPORT_SYNC_MAX_ROWS", 500)
+PILOT06_REPORT_SYNC_MAX_ROWS = env_int("PILOT06_REPORT_SYNC_MAX_ROWS", 300)
 PILOT06_REPORT_PDF_MAX_ROWS = env_int("PILOT06_REPORT_PDF_MAX_ROWS", 2000)
 PILOT06_REPORT_CACHE_HOURS = env_int("PILOT06_REPORT_CACHE_HOURS", 24)
 PILOT06_PDF_TIMEOUT_SECONDS = env_int("PILOT06_PDF_TIMEOUT_SECONDS", 300)

@@ -4,7 +4,8 @@ SPEC §7: a report URL answers 200 with the file when it renders within a
 few seconds (the demo always does) and 202 with a progress page otherwise,
 the work going to django-tasks (database backend, ``manage.py db_worker``).
 Size decides up front, by the number of rows the report will hold
-(``PILOT06_REPORT_SYNC_MAX_ROWS``), so no request waits on a large render.
+(``PILOT06_REPORT_SYNC_MAX_ROWS``, 300 by default: a 300-row PDF lays out
+in about three seconds), so no request waits on a large render.
 Every result is cached in ``ReportFile`` under a key of kind, format,
 parameters, day and data version (the audit chain head).
 """
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django_tasks import task
 
@@ -202,14 +203,16 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
         content = build(kind, fmt, user, params)
         report.status = ReportStatus.RUNNING
         try:
-            report.save(force_insert=True)
+            with transaction.atomic():
+                report.save(force_insert=True)
         except IntegrityError:  # another request rendered the same report meanwhile
             return Outcome("ready", ReportFile.objects.get(key=key), content)
         _store(report, content)
         prune()
         return Outcome("ready", report, content)
     try:
-        report.save(force_insert=True)
+        with transaction.atomic():
+            report.save(force_insert=True)
     except IntegrityError:  # another request queued it first
         return Outcome("pending", ReportFile.objects.get(key=key))
     render_report_file.enqueue(report.pk)

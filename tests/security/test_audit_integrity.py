@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -22,9 +23,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import Client
 
 from approvals import audit, triggers
 from approvals.models import AuditEntry, ChainHead
+from tests.factories import Driver
+from tests.reports.helpers import flat_text, needs_poppler
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ACTIONS = ("registration.submitted", "registration.approved", "funding.requested", "refused.approve_funding")
@@ -275,3 +279,24 @@ def test_a_malformed_anchor_is_a_usage_error(anchor: str, db: Any) -> None:
 
     with pytest.raises(CommandError, match="anchor"):
         call_command("verify_audit", "--anchor", anchor, stdout=io.StringIO())
+
+
+@needs_poppler
+def test_the_anchor_printed_on_the_progress_report_catches_a_cut_tail(drive: Driver, police: Any, tamper: None) -> None:
+    """End to end: read seq and hash off the PDF, as a clerk would off the paper, then check."""
+    pm = drive.deploying(95)
+    client = Client()
+    client.force_login(police)
+    text = flat_text(client.get("/reports/progress.pdf").content)
+    seq = int(re.search(r"mục số (\d+)", text).group(1))  # type: ignore[union-attr]
+    digest = re.search(r"[0-9a-f]{64}", text.replace(" ", "")).group(0)  # type: ignore[union-attr]
+    assert (seq, digest) == audit.head()
+
+    drive.act("report_progress", pm, "officer", {"percent": 10})  # life goes on after printing
+    assert _verify_command("--anchor", f"{seq}:{digest}")[0] == 0
+
+    AuditEntry.objects.filter(seq__gte=seq - 1).delete()  # someone cuts the tail …
+    _set_head_to_last()  # … and covers it up in the head row
+    assert audit.verify().ok
+    code, out = _verify_command("--anchor", f"{seq}:{digest}")
+    assert code == 1 and out.splitlines()[0] == f"FAIL {seq - 1}"

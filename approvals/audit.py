@@ -19,6 +19,7 @@ from django.db import transaction
 from . import clock
 from .events import is_declared
 from .models import AuditEntry, ChainHead
+from .permissions import agency_code_of
 
 GENESIS = "0" * 64
 # Each hashed key and the AuditEntry column it comes from, in one place for
@@ -98,8 +99,7 @@ def append(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
     if agency_code == "" and actor is not None:
-        official = getattr(actor, "official", None) if getattr(actor, "pk", None) else None
-        agency_code = official.agency.code if official is not None else ""
+        agency_code = agency_code_of(actor)  # the post and its agency, one query, kept on the user
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         # Microsecond precision survives every backend, so the stored value

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from .client_ip import client_ip
+
 _actor: ContextVar[Any] = ContextVar("pilot06_actor", default=None)
 _ip: ContextVar[str] = ContextVar("pilot06_ip", default="")
 
@@ -32,7 +34,7 @@ class CurrentActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         actor_token = _actor.set(getattr(request, "user", None))
-        ip_token = _ip.set(str(request.META.get("REMOTE_ADDR", ""))[:45])
+        ip_token = _ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

@@ -12,13 +12,35 @@ from typing import Any
 from .roles import PROVINCE_WIDE, Role, roles_of
 
 
+def official_of(user: Any) -> Any | None:
+    """The user's post with its agency, read in one query and kept on the user object.
+
+    An action asks several times (the role check, the audit entry's agency
+    code); the first asker reads the agency along, so later ones query nothing.
+    A post already on the user (Django's own relation cache) is used as it is.
+    """
+    if not getattr(user, "pk", None):
+        return None
+    descriptor = getattr(type(user), "official", None)
+    relation = getattr(descriptor, "related", None)
+    if relation is None:
+        return getattr(user, "official", None)
+    if relation.is_cached(user):
+        return relation.get_cached_value(user)
+    from .models import Official
+
+    official = Official.objects.select_related("agency").filter(user_id=user.pk).first()
+    relation.set_cached_value(user, official)
+    return official
+
+
 def agency_id_of(user: Any) -> int | None:
-    official = getattr(user, "official", None) if getattr(user, "pk", None) else None
+    official = official_of(user)
     return official.agency_id if official is not None else None
 
 
 def agency_code_of(user: Any) -> str:
-    official = getattr(user, "official", None) if getattr(user, "pk", None) else None
+    official = official_of(user)
     return official.agency.code if official is not None else ""
 
 

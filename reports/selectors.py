@@ -4,6 +4,12 @@ Every figure is aggregated in the database, so the number of queries is the
 same at 38 models and at 100,000.  Officers get figures for the models they
 can see (``workflows.selectors.visible_models``); every other role gets the
 whole province.  Nothing here writes.
+
+``dashboard_summary`` is kept in Django's cache (the default per-process
+memory cache unless settings name another), keyed by the audit chain head:
+every successful action appends an entry, so a new head means new data and
+a new key.  The key also holds what else shapes the figures: the viewer's
+scope, stuck_days, the day, the list limit, detail and the language.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -33,11 +40,12 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber, TruncDate
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from approvals import audit, clock
 from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome, StepKind
-from approvals.permissions import sees_province
+from approvals.permissions import agency_id_of, sees_province
 from approvals.roles import Role, roles_of
 from workflows.models import (
     Blocker,
@@ -460,7 +468,60 @@ def accountability(
     return out
 
 
+# How long a cached summary may serve before it is computed again even
+# though no action happened: "stuck" is measured against the clock, so it
+# may lag by this much behind the time, never behind an action.
+SUMMARY_CACHE_SECONDS = 300
+
+
+def _scope_key(user: Any) -> str:
+    """The viewer's scope as ``visible_models`` draws it: the province, one agency, or nothing."""
+    if sees_province(user):
+        return "province"
+    agency_id = agency_id_of(user) if Role.OFFICER in roles_of(user) else None
+    return f"agency:{agency_id}" if agency_id is not None else "none"
+
+
 def dashboard_summary(
+    user: Any,
+    *,
+    stuck_days: int | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    list_limit: int = LIST_LIMIT,
+    detail: bool = True,
+) -> dict[str, Any]:
+    """``summarize`` for ``user``, from the cache while the audit chain head has not moved.
+
+    One query (the chain head) when the figures are cached; the full
+    computation otherwise.  An explicit ``now`` is part of the key, so a
+    document drawn for a given moment never gets another moment's figures.
+    """
+    stuck_days = stuck_days if stuck_days is not None else int(settings.PILOT06_STUCK_DAYS)
+    day = today or clock.today()
+    seq, head_hash = audit.head()
+    key = ":".join(
+        [
+            "pilot06.dashboard",
+            str(seq),
+            head_hash[:32],
+            _scope_key(user),
+            str(stuck_days),
+            day.isoformat(),
+            now.isoformat() if now is not None else "",
+            str(list_limit),
+            "detail" if detail else "short",
+            translation.get_language() or "",
+        ]
+    )
+    summary: dict[str, Any] | None = cache.get(key)
+    if summary is None:
+        summary = summarize(user, stuck_days=stuck_days, today=day, now=now, list_limit=list_limit, detail=detail)
+        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
+    return summary
+
+
+def summarize(
     user: Any,
     *,
     stuck_days: int | None = None,

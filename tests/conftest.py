@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import connection
 from django.urls import get_resolver
 
@@ -40,6 +41,12 @@ def _urls_loaded() -> None:
 @pytest.fixture(autouse=True)
 def _private_storage(tmp_path: Any, settings: Any) -> None:
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test rolls the database back, so the audit head repeats: cached figures must not."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -125,13 +126,25 @@ def _names(tasks: Iterable[Task]) -> list[str]:
 
 
 def assert_in_step(pilot_model: PilotModel) -> None:
+    """The open tasks of the main process and of every extra round are what the state implies.
+
+    One read covers the open tasks of all the model's processes, so an action
+    pays the same whether the model has had extra funding rounds or not.
+    """
     process = pilot_model.process
     if process is None:
         raise OutOfStep(f"model {pilot_model.number} has no process")
     process.refresh_from_db()
-    pending = pilot_model.pending_step
+    pending = pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request").first()
     expected = sorted(_expected_nodes(pilot_model, pending))
-    actual = _names(open_tasks(process))
+    tasks = list(
+        Task.objects.filter(
+            Q(process=process) | Q(process__funding_request__pilot_model=pilot_model), status__in=OPEN_TASK
+        )
+        .select_related("process__funding_request")
+        .order_by("id")
+    )
+    actual = _names(t for t in tasks if t.process_id == process.pk)
     if actual != expected:
         raise OutOfStep(f"model {pilot_model.number}: open tasks {actual}, expected {expected}")
     wanted_status = {
@@ -140,9 +153,17 @@ def assert_in_step(pilot_model: PilotModel) -> None:
     }.get(pilot_model.state, PROCESS.NEW)
     if process.status != wanted_status:
         raise OutOfStep(f"model {pilot_model.number}: process {process.status}, expected {wanted_status}")
-    # Additional funding rounds: only the pending one may have an open task.
-    for request in FundingRequest.objects.filter(pilot_model=pilot_model, process__isnull=False).select_related("process", "step"):
-        round_open = _names(open_tasks(request.process))
+    # Additional funding rounds: only the pending one may have an open task, and it must.
+    by_round: dict[int, tuple[FundingRequest, list[Task]]] = {}
+    for task in tasks:
+        if task.process_id != process.pk:
+            request = task.process.funding_request
+            by_round.setdefault(request.pk, (request, []))[1].append(task)
+    pending_request = getattr(pending, "funding_request", None) if pending is not None else None
+    if pending_request is not None and pending_request.process_id is not None:
+        by_round.setdefault(pending_request.pk, (pending_request, []))
+    for request, round_tasks in by_round.values():
+        round_open = _names(round_tasks)
         should_be_open = pending is not None and request.step_id == pending.pk
         if round_open != (["funding_appraisal"] if should_be_open else []):
             raise OutOfStep(f"model {pilot_model.number} round {request.round}: open tasks {round_open}")

@@ -100,7 +100,9 @@ class RowsField(JSONValueField):
             else:
                 for field, messages in form.errors.items():
                     for message in messages:
-                        errors.append(f"{_('Dòng')} {index}, {field}: {message}")
+                        errors.append(
+                            str(_("Dòng %(i)s, %(field)s: %(message)s") % {"i": index, "field": field, "message": message})
+                        )
         if errors:
             raise ValidationError(errors)
         return rows

@@ -30,11 +30,20 @@ PROCESS_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
 
 
 class _NoBypass:
-    """Mixin: no cancel, undo or revive views for a node."""
+    """Mixin: a node mounts no view of viewflow's own but its task page.
+
+    Cancel, undo and revive would change a process without the services;
+    viewflow's task index, detail, assign and unassign pages check less than
+    the model's visibility.  The pages have their own inbox and claim views.
+    """
 
     cancel_view_class = None
     undo_view_class = None
     revive_view_class = None
+    index_view_class = None
+    detail_view_class = None
+    assign_view_class = None
+    unassign_view_class = None
 
 
 class StartHandle(_NoBypass, flow.StartHandle):  # type: ignore[misc]

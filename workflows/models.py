@@ -88,15 +88,36 @@ class PilotModel(FSMModelMixin, models.Model):
     def bucket(self) -> str | None:
         return bucket_of(self.state)
 
+    def prefetched_steps(self) -> list[ApprovalStep] | None:
+        """The steps a list page prefetched (``prefetch_related("steps")``), oldest first; else None.
+
+        A page of models then answers ``pending_step``, ``last_step_of`` and
+        ``registration_approved`` from one query instead of one per model.
+        Services read a fresh, unprefetched model, so they always query.
+        """
+        cache = getattr(self, "_prefetched_objects_cache", None)
+        if not cache or "steps" not in cache:
+            return None
+        return sorted(cache["steps"], key=lambda s: (s.submitted_at, s.pk))
+
     @property
     def pending_step(self) -> ApprovalStep | None:
+        steps = self.prefetched_steps()
+        if steps is not None:
+            return next((s for s in steps if s.outcome == Outcome.PENDING), None)
         return self.steps.filter(outcome=Outcome.PENDING).first()
 
     def last_step_of(self, kind: str) -> ApprovalStep | None:
+        steps = self.prefetched_steps()
+        if steps is not None:
+            return next((s for s in reversed(steps) if s.kind == kind), None)
         return self.steps.filter(kind=kind).order_by("-submitted_at", "-id").first()
 
     @property
     def registration_approved(self) -> bool:
+        steps = self.prefetched_steps()
+        if steps is not None:
+            return any(s.kind == StepKind.REGISTRATION_REVIEW and s.outcome == Outcome.APPROVED for s in steps)
         return self.steps.filter(kind=StepKind.REGISTRATION_REVIEW, outcome=Outcome.APPROVED).exists()
 
     # Transitions: the state and the fields that belong with it, nothing else.

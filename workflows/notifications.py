@@ -12,14 +12,16 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 
 from approvals.models import ApprovalStep
 from approvals.roles import Role
 
-from .bridge import open_tasks
+from .bridge import OPEN_TASK
 from .models import PilotModel
 
 log = logging.getLogger(__name__)
@@ -60,35 +62,43 @@ def _link(path: str) -> str:
 
 def task_created(pilot_model_id: int) -> None:
     """Tell the people who must act next that a task waits for them (new tasks only)."""
-    pilot_model = PilotModel.objects.filter(pk=pilot_model_id).select_related("process").first()
-    if pilot_model is None or pilot_model.process is None:
+    pilot_model = PilotModel.objects.filter(pk=pilot_model_id).first()
+    if pilot_model is None or pilot_model.process_id is None:
         return
-    processes = [pilot_model.process] + [
-        r.process for r in pilot_model.funding_requests.exclude(process=None).select_related("process")
-    ]
     since = timezone.now() - NEW_TASK_WINDOW
+    # The new open tasks of the main process, then of the extra rounds, in one read.
+    tasks = (
+        Task.objects.filter(
+            Q(process_id=pilot_model.process_id) | Q(process__funding_request__pilot_model=pilot_model),
+            status__in=OPEN_TASK,
+            created__gte=since,
+        )
+        .select_related("owner")
+        .order_by(
+            Case(When(process_id=pilot_model.process_id, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "process_id",
+            "id",
+        )
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        for process in processes:
-            for task in open_tasks(process):
-                if task.created < since:
-                    continue
-                title = str(task.flow_task.task_title or task.flow_task.name)
-                facts = {"title": title, "n": pilot_model.number}
-                subject = _("[pilot06] Việc cần làm: %(title)s – Mô hình %(n)s") % facts
-                body = "\n".join(
-                    [
-                        _("Mô hình %(n)s: %(title)s") % {"n": pilot_model.number, "title": pilot_model.title},
-                        _("Việc cần làm: %(title)s") % facts,
-                        _("Thời hạn mô hình: %(d)s") % {"d": pilot_model.deadline.strftime("%d/%m/%Y")},
-                        "",
-                        _("Xử lý tại: %(url)s") % {"url": _link(task.reverse("execute"))},
-                    ]
-                )
-                if task.owner_id is not None and task.owner.email:
-                    recipients = [task.owner.email]
-                else:
-                    recipients = _recipients_for_permission(task.owner_permission or "")
-                _send(str(subject), body, recipients)
+        for task in tasks:
+            title = str(task.flow_task.task_title or task.flow_task.name)
+            facts = {"title": title, "n": pilot_model.number}
+            subject = _("[pilot06] Việc cần làm: %(title)s – Mô hình %(n)s") % facts
+            body = "\n".join(
+                [
+                    _("Mô hình %(n)s: %(title)s") % {"n": pilot_model.number, "title": pilot_model.title},
+                    _("Việc cần làm: %(title)s") % facts,
+                    _("Thời hạn mô hình: %(d)s") % {"d": pilot_model.deadline.strftime("%d/%m/%Y")},
+                    "",
+                    _("Xử lý tại: %(url)s") % {"url": _link(task.reverse("execute"))},
+                ]
+            )
+            if task.owner_id is not None and task.owner.email:
+                recipients = [task.owner.email]
+            else:
+                recipients = _recipients_for_permission(task.owner_permission or "")
+            _send(str(subject), body, recipients)
 
 
 def step_decided(step_id: int) -> None:

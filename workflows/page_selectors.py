@@ -12,7 +12,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
@@ -20,7 +34,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals import clock
 from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome
-from approvals.permissions import can_see
+from approvals.permissions import sees_province
 
 from . import selectors, services
 from .bridge import OPEN_TASK
@@ -97,6 +111,14 @@ def _has_related(obj: Any, name: str) -> bool:
 # Inbox -----------------------------------------------------------------
 
 
+# Each section of the inbox lists its oldest tasks, at most this many; the
+# heading still counts them all.  A province-wide queue can hold thousands.
+INBOX_LIMIT = 50
+MINE, QUEUED, OTHERS = "mine", "queued", "others"
+# Actions whose check reads the completion report (separation of duties).
+_NEEDS_REPORT = {Action.SIGN_OFF.value, Action.RETURN_SIGNOFF.value}
+
+
 @dataclass
 class InboxRow:
     task: Task
@@ -115,10 +137,62 @@ class Inbox:
     mine: list[InboxRow]
     queued: list[InboxRow]
     others: list[InboxRow]
+    # How many tasks each section holds; its list shows the oldest INBOX_LIMIT.
+    totals: dict[str, int] = field(default_factory=dict)
+    limit: int = INBOX_LIMIT
+
+    @property
+    def mine_total(self) -> int:
+        return self.totals.get(MINE, len(self.mine))
+
+    @property
+    def queued_total(self) -> int:
+        return self.totals.get(QUEUED, len(self.queued))
+
+    @property
+    def others_total(self) -> int:
+        return self.totals.get(OTHERS, len(self.others))
 
     @property
     def todo_count(self) -> int:
-        return len(self.mine) + len(self.queued)
+        return self.mine_total + self.queued_total
+
+
+def _inbox_tasks(user: Any) -> QuerySet[Task]:
+    """The user's open tasks on models they may see, each with its section, rank and section size.
+
+    Visibility is a subquery, not a check per row.  One query returns every
+    section's oldest ``INBOX_LIMIT`` tasks and how many each section holds
+    (window functions), with the task's model and lead agency joined in.
+    """
+    tasks = selectors.inbox(user)
+    if sees_province(user):
+        tasks = tasks.filter(Q(process__pilot_model__isnull=False) | Q(process__funding_request__isnull=False))
+    else:
+        visible = selectors.visible_models(user).values("pk")
+        tasks = tasks.filter(
+            Q(process__pilot_model__in=visible) | Q(process__funding_request__pilot_model__in=visible)
+        )
+    section = Case(
+        When(owner_id=user.pk, then=Value(MINE)),
+        When(owner__isnull=True, then=Value(QUEUED)),
+        default=Value(OTHERS),
+        output_field=CharField(),
+    )
+    return (
+        tasks.annotate(
+            section=section,
+            rank=Window(RowNumber(), partition_by=[section], order_by=[F("created").asc(), F("id").asc()]),
+            section_total=Window(Count("id"), partition_by=[section]),
+        )
+        .filter(rank__lte=INBOX_LIMIT)
+        .select_related(
+            "owner",
+            "process__pilot_model__lead_agency",
+            "process__funding_request__pilot_model__lead_agency",
+        )
+        .order_by("created", "id")
+    )
 
 
 def inbox_for(user: Any) -> Inbox:
@@ -126,47 +200,50 @@ def inbox_for(user: Any) -> Inbox:
 
     The queue follows viewflow's own rule (the task's owner_permission is one
     of the user's permissions), which scopes an officer to their agency.
+    The page costs the same few queries at any size: one for the tasks, one
+    for the steps of their models, and one for completion reports when a
+    sign-off is among them; a row's buttons come from that prefetched data.
     """
-    tasks = (
-        selectors.inbox(user)
-        .select_related("process", "owner", "process__pilot_model__lead_agency")
-        .prefetch_related("process__funding_request__pilot_model__lead_agency")
-    )
+    tasks = list(_inbox_tasks(user))
+    inbox = Inbox(mine=[], queued=[], others=[])
+    found = [(task, pilot_model_of_task(task)) for task in tasks]
+    models = [pm for _task, pm in found if pm is not None]
+    prefetch_related_objects(models, "steps")
+    with_reports = [
+        pm for task, pm in found if pm is not None and _NEEDS_REPORT & set(getattr(task.flow_task, "actions", ()))
+    ]
+    if with_reports:
+        prefetch_related_objects(
+            with_reports,
+            Prefetch(
+                "completion_reports",
+                queryset=CompletionReport.objects.select_related("verification_step", "signoff_step"),
+            ),
+        )
     today = clock.today()
     now = clock.now()
-    inbox = Inbox(mine=[], queued=[], others=[])
-    allowed_cache: dict[int, set[str]] = {}
-    for task in tasks:
-        pilot_model = pilot_model_of_task(task)
+    for task, pilot_model in found:
+        inbox.totals[task.section] = task.section_total
         if pilot_model is None:
             continue
-        coordinating = [a.pk for a in pilot_model.coordinating_agencies.all()]
-        if not can_see(user, lead_agency_id=pilot_model.lead_agency_id, coordinating_ids=coordinating):
-            continue
-        if pilot_model.pk not in allowed_cache:
-            allowed_cache[pilot_model.pk] = set(services.available_actions(pilot_model, user))
         node_actions = getattr(task.flow_task, "actions", ())
+        allowed = services.available_actions(pilot_model, user, among=node_actions)
         row = InboxRow(
             task=task,
             pilot_model=pilot_model,
             title=str(task.flow_task.task_title or task.flow_task.name),
             url=task.reverse("execute"),
             owner=task.owner,
-            mine=task.owner_id == user.pk,
+            mine=task.section == MINE,
             overdue=pilot_model.deadline < today and pilot_model.state not in CLOSED_STATES,
             waiting_days=max(0, (now - pilot_model.last_action_at).days),
             actions=[
                 {"name": name, "label": action_label(name), "url": action_url(pilot_model.pk, name)}
                 for name in node_actions
-                if name in allowed_cache[pilot_model.pk]
+                if name in allowed
             ],
         )
-        if task.owner_id is None:
-            inbox.queued.append(row)
-        elif row.mine:
-            inbox.mine.append(row)
-        else:
-            inbox.others.append(row)
+        {MINE: inbox.mine, QUEUED: inbox.queued, OTHERS: inbox.others}[task.section].append(row)
     return inbox
 
 
@@ -185,10 +262,16 @@ class HomeFigures:
 
 
 def home_figures(user: Any) -> HomeFigures:
-    """The user's models at a glance, each figure a link into the filtered list."""
+    """The user's models at a glance, each figure a link into the filtered list.
+
+    Two queries at any size: the count per state, and the three open-model
+    figures as filtered counts of one aggregate.
+    """
     qs = selectors.visible_models(user)
     today = clock.today()
-    counts = Counter(qs.values_list("state", flat=True))
+    counts = {
+        row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))
+    }
     by_bucket: Counter[str] = Counter()
     for state, n in counts.items():
         bucket = bucket_of(state)
@@ -197,21 +280,28 @@ def home_figures(user: Any) -> HomeFigures:
     from .states import Bucket
 
     buckets = [{"code": b.value, "label": b.label, "count": by_bucket.get(b.value, 0)} for b in Bucket]
-    open_qs = qs.exclude(state__in=CLOSED_STATES)
+    is_open = ~Q(state__in=CLOSED_STATES)
+    open_figures = qs.order_by().aggregate(
+        overdue=Count("id", filter=is_open & Q(deadline__lt=today)),
+        due_soon=Count(
+            "id", filter=is_open & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=30))
+        ),
+        blocked=Count("id", filter=is_open & _blocker_q(None)),
+    )
     return HomeFigures(
         total=sum(counts.values()),
         buckets=buckets,
         cancelled=counts.get(State.CANCELLED, 0),
-        overdue=open_qs.filter(deadline__lt=today).count(),
-        due_soon=open_qs.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=30)).count(),
-        blocked=_with_blocker(open_qs, None).count(),
+        overdue=open_figures["overdue"],
+        due_soon=open_figures["due_soon"],
+        blocked=open_figures["blocked"],
     )
 
 
 # The model list -----------------------------------------------------------
 
 
-def _with_blocker(qs: QuerySet[PilotModel], reason: str | None) -> QuerySet[PilotModel]:
+def _blocker_q(reason: str | None) -> Q:
     """Models with an open blocker (of ``reason``), counting the derived population-DB one."""
     open_blockers = Blocker.objects.filter(cleared_at__isnull=True)
     if reason:
@@ -219,8 +309,12 @@ def _with_blocker(qs: QuerySet[PilotModel], reason: str | None) -> QuerySet[Pilo
     entered = Q(pk__in=open_blockers.values("pilot_model_id"))
     derived = Q(needs_population_db_connection=True, db_permission_number="") & ~Q(state__in=CLOSED_STATES)
     if reason and reason != BlockerReason.NO_POPULATION_DB_PERMISSION:
-        return qs.filter(entered)
-    return qs.filter(entered | derived)
+        return entered
+    return entered | derived
+
+
+def _with_blocker(qs: QuerySet[PilotModel], reason: str | None) -> QuerySet[PilotModel]:
+    return qs.filter(_blocker_q(reason))
 
 
 def pilot_model_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[PilotModel]:

@@ -19,9 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-
-def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+from approvals.client_ip import client_ip
 
 
 class DecisionView(LoginRequiredMixin, View):

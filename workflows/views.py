@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from approvals.client_ip import client_ip
 from approvals.exceptions import DomainError, Forbidden, Invalid, NotFound
 from approvals.permissions import agency_id_of, authorising_role
 from approvals.roles import Role, roles_of
@@ -35,7 +36,6 @@ from . import claims, evidence, page_selectors, services
 from .forms import PAGE_FORMS, ModelFilterForm, PageForm, RegisterPage
 from .models import EvidenceFile
 from .states import Action
-from .task_views import client_ip
 
 PAGE_SIZE = 25
 

@@ -73,6 +73,12 @@ def _hide_forbidden(patterns: Iterable[URLPattern | URLResolver]) -> None:
 
 class TaskPagesViewset(FlowViewset):  # type: ignore[misc]
     process_cancel_path = None
+    index_path = None
+    process_list_path = None
+    process_detail_path = None
+    task_list_path = None
+    chart_path = None
+    flow_chart_path = None
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         patterns: list[URLPattern | URLResolver] = super()._get_urls()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,6 +85,8 @@ def test_by_agency_counts_led_completed_and_overdue(drive: Driver, leader: Any) 
 
 
 def _queries(user: Any) -> int:
+    """Queries of computing the summary, not of reading it from the cache."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         dashboard_summary(user)
     return len(captured)
@@ -102,3 +105,23 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_models(
         fresh = type(people[who]).objects.get(pk=people[who].pk)  # roles not cached yet
         assert _queries(fresh) <= 12
         assert _queries(people[who]) == small[who]
+
+
+def test_a_repeated_read_comes_from_the_cache_until_the_next_action(drive: Driver, police: Any, officer: Any) -> None:
+    pm = drive.register(1)
+    first = dashboard_summary(police)
+    with CaptureQueriesContext(connection) as captured:
+        again = dashboard_summary(police)
+    assert len(captured) == 1  # the audit chain head, nothing else
+    assert again == first
+    drive.act("approve_registration", pm, "police")
+    drive.register(2)
+    fresh = dashboard_summary(police)
+    assert fresh["states"]["registered"] == 2 and fresh != first
+
+
+def test_cached_figures_are_not_shared_across_scopes(drive: Driver, officer: Any, other_officer: Any, police: Any) -> None:
+    drive.register(1)
+    assert dashboard_summary(police)["states"]["registered"] == 1
+    assert dashboard_summary(officer)["states"]["registered"] == 1
+    assert dashboard_summary(other_officer)["states"]["registered"] == 0

@@ -1,32 +1,18 @@
-"""Fixtures for the security suite: an admin person and a flushable audit table.
+"""Fixtures for the security suite: the system administrator.
 
-Transactional tests (the races, backup and restore) end with Django's
-flush, which TRUNCATEs (PostgreSQL) or DELETEs (SQLite) every table.  The
-append-only triggers refuse exactly that, so ``flushable_audit`` drops them
-just before the flush; the flush emits ``post_migrate``, and the project's
-post-migrate hook installs them again.
+(``flushable_audit``, for transactional tests, lives in tests/conftest.py.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
 
-from approvals import triggers
 from approvals.models import Official
 from approvals.roles import Role
 from tests.factories import agency
-
-
-@pytest.fixture
-def flushable_audit(transactional_db: Any) -> Iterator[None]:
-    """Use with ``django_db(transaction=True)``: lets the closing flush empty the audit table."""
-    yield
-    triggers.drop(connection)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from approvals import audit, clock
+from approvals.client_ip import client_ip
 from approvals.exceptions import Forbidden, NotFound
 from approvals.models import AuditEntry
 from approvals.roles import Role, roles_of
@@ -37,7 +38,6 @@ from reports.selectors import dashboard_summary
 from .. import services
 from ..selectors import visible_models
 from ..states import Action
-from ..task_views import client_ip
 from . import language
 from .auth import AUTHENTICATION_CLASSES, TokenAuthentication
 from .errors import LockedOut

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -297,7 +297,8 @@ def _run_locked(
         now=clock.now(),
         ip=ip,
         files=files,
-        pending=pilot_model.steps.filter(outcome=Outcome.PENDING).first(),
+        # A funding appraisal's request (and its round's process) comes along.
+        pending=pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request__process").first(),
     )
     try:
         _decide_and_apply(spec, ctx, data)
@@ -375,13 +376,20 @@ def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError
         log.warning("refused.%s by %s not audited: %s", verb, getattr(actor, "username", actor), db_error)
 
 
-def available_actions(pilot_model: PilotModel, actor: Any) -> list[str]:
-    """The actions ``actor`` can take now: role, state and separation of duties pass."""
+def available_actions(pilot_model: PilotModel, actor: Any, *, among: Collection[str] | None = None) -> list[str]:
+    """The actions ``actor`` can take now: role, state and separation of duties pass.
+
+    ``among`` limits the question to some actions (an inbox row asks only
+    about its task's).  A model whose steps were prefetched answers from them
+    (``PilotModel.pending_step``), so a page of rows costs no query per row.
+    """
     if not _visible(actor, pilot_model):
         return []
-    pending = pilot_model.steps.filter(outcome=Outcome.PENDING).first()
+    pending = pilot_model.pending_step
     names: list[str] = []
     for name, spec in REGISTRY.items():
+        if among is not None and name not in among:
+            continue
         role = authorising_role(actor, spec.roles, lead_agency_id=pilot_model.lead_agency_id)
         if role is None:
             continue

@@ -30,8 +30,10 @@ def _current_request(ctx: Context) -> FundingRequest:
     assert ctx.pending is not None
     request: FundingRequest | None = ctx.scratch.get("current_request")
     if request is None:
-        request = FundingRequest.objects.select_related("process").get(step=ctx.pending)
-        request.step = ctx.pending  # the same row, already read under the model lock
+        # Read with the pending step under the model lock (``_run_locked``);
+        # raises FundingRequest.DoesNotExist as a lookup by step would.
+        request = ctx.pending.funding_request
+        request.step = ctx.pending
         ctx.scratch["current_request"] = request
     return request
 

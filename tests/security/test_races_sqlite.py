@@ -21,10 +21,7 @@ from tests.security.racing import SITUATIONS, RaceResult, assert_one_winner
 THREADS = 8
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="the SQLite races run in the SQLite pass",
-)
+pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture(scope="module")

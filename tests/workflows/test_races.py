@@ -147,7 +147,7 @@ def sqlite_file_copy(path: Path, **options: Any) -> Iterator[None]:
         settings_dict["NAME"], settings_dict["OPTIONS"] = saved_name, saved_options
 
 
-sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite race runs in the SQLite pass")
+sqlite_only = pytest.mark.sqlite
 
 
 @sqlite_only

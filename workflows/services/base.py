@@ -34,7 +34,7 @@ from approvals.exceptions import (
 from approvals.models import ApprovalStep, Outcome
 from approvals.permissions import authorising_role, can_see
 
-from .. import bridge
+from .. import bridge, notifications
 from ..flows import PilotFlow
 from ..models import PilotModel
 from ..states import Action, State
@@ -93,11 +93,9 @@ class ActionSpec:
     def separation(self, ctx: Context) -> str | None:
         return None
 
-    def authorise(self, ctx: Context, data: dict[str, Any]) -> None:
-        """A last role check that needs the input (e.g. who may clear a blocker)."""
-
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
-        """Rules that need the model; raise ``Invalid``."""
+        """Rules that need the model and the input: raise ``Invalid``, or ``Conflict``
+        when the input names something the model is not in (an unopened blocker)."""
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         """Do the work under the locks; return the audit payload."""
@@ -323,7 +321,6 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
     if message:
         raise SeparationOfDuties(message)
     cleaned = clean_form(spec.form_class, data)
-    spec.authorise(ctx, cleaned)
     spec.validate(ctx, cleaned)
     from_state = pilot_model.state
     payload = spec.execute(ctx, cleaned)
@@ -398,6 +395,21 @@ def available_actions(pilot_model: PilotModel, actor: Any, *, among: Collection[
             continue
         names.append(name)
     return names
+
+
+def decide_pending(ctx: Context, outcome: str, comment: str) -> ApprovalStep:
+    """Decide the model's pending step; its submitter hears of it after the commit."""
+    assert ctx.pending is not None
+    step = ctx.pending
+    step.decide(outcome=outcome, actor=ctx.actor, at=ctx.now, comment=comment)
+    ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
+    return step
+
+
+def notify_next(ctx: Context) -> None:
+    """After the commit, tell whoever must act next that a task waits for them."""
+    pk = ctx.pilot_model.pk
+    ctx.after_commit.append(lambda: notifications.task_created(pk))
 
 
 # Shared conflict tests, so each action states its situation in one line.

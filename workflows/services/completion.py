@@ -11,11 +11,11 @@ from approvals.events import Event
 from approvals.models import ApprovalStep, Outcome, StepKind
 from approvals.roles import Role
 
-from .. import evidence, notifications
+from .. import evidence
 from ..inputs import CommentForm, RequiredCommentForm, SubmitCompletionForm
 from ..models import Blocker, CompletionReport, EvidenceFile, PilotModel
 from ..states import Action, State
-from .base import ActionSpec, Context, expect, perform, register_action
+from .base import ActionSpec, Context, decide_pending, expect, notify_next, perform, register_action
 from .deployment import apply_achieved
 
 
@@ -37,12 +37,8 @@ def _report(ctx: Context) -> CompletionReport | None:
 
 
 def _decide(ctx: Context, outcome: str, comment: str) -> None:
-    assert ctx.pending is not None
-    step = ctx.pending
-    step.decide(outcome=outcome, actor=ctx.actor, at=ctx.now, comment=comment)
-    pk = ctx.pilot_model.pk
-    ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
-    ctx.after_commit.append(lambda: notifications.task_created(pk))
+    decide_pending(ctx, outcome, comment)
+    notify_next(ctx)
 
 
 @register_action
@@ -79,7 +75,7 @@ class SubmitCompletion(ActionSpec):
         EvidenceFile.objects.bulk_create(
             EvidenceFile(report=report, **item.__dict__) for item in stored
         )
-        ctx.after_commit.append(lambda: notifications.task_created(pm.pk))
+        notify_next(ctx)
         return {
             "summary": data["summary"],
             "deliverables": achieved,

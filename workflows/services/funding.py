@@ -18,11 +18,11 @@ from approvals.exceptions import Invalid
 from approvals.models import ApprovalStep, Outcome, StepKind
 from approvals.roles import Role
 
-from .. import bridge, notifications
+from .. import bridge
 from ..inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
 from ..models import Blocker, FundingLine, FundingRequest, PilotModel
 from ..states import Action, BlockerReason, State
-from .base import ActionSpec, Context, expect, perform, register_action
+from .base import ActionSpec, Context, decide_pending, expect, notify_next, perform, register_action
 
 
 def _current_request(ctx: Context) -> FundingRequest:
@@ -83,7 +83,7 @@ class RequestFunding(ActionSpec):
         ctx.scratch["request"] = request
         if not ctx.scratch["extra_round"]:
             pm.submit_funding_request()
-        ctx.after_commit.append(lambda: notifications.task_created(pm.pk))
+        notify_next(ctx)
         return {
             "round": request.round,
             "amount": request.amount,
@@ -120,11 +120,8 @@ class _Appraisal(ActionSpec):
     def decide(self, ctx: Context, comment: str) -> FundingRequest:
         request = _current_request(ctx)
         ctx.scratch["request"] = request
-        step = request.step
-        step.decide(outcome=self.outcome, actor=ctx.actor, at=ctx.now, comment=comment)
-        pm_pk = ctx.pilot_model.pk
-        ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
-        ctx.after_commit.append(lambda: notifications.task_created(pm_pk))
+        decide_pending(ctx, self.outcome, comment)
+        notify_next(ctx)
         return request
 
     def advance(self, ctx: Context) -> None:

@@ -83,7 +83,7 @@ class ClearBlocker(ActionSpec):
             return _("Mô hình không có vướng mắc nào đang mở.")
         return None
 
-    def authorise(self, ctx: Context, data: dict[str, Any]) -> None:
+    def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         blocker = _open_blocker(ctx.pilot_model, data["reason"])
         if blocker is None:
             raise Conflict(_("Vướng mắc “%(reason)s” không mở.") % {"reason": BlockerReason(data["reason"]).label})

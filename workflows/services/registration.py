@@ -28,7 +28,9 @@ from .base import (
     audit_refusal,
     check_actor,
     clean_form,
+    decide_pending,
     expect,
+    notify_next,
     perform,
     register_action,
 )
@@ -128,18 +130,6 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
     return pilot_model
 
 
-def _decide_pending(ctx: Context, outcome: str, comment: str) -> None:
-    assert ctx.pending is not None
-    step = ctx.pending
-    step.decide(outcome=outcome, actor=ctx.actor, at=ctx.now, comment=comment)
-    ctx.after_commit.append(lambda: notifications.step_decided(step.pk))
-
-
-def _notify_next(ctx: Context) -> None:
-    pk = ctx.pilot_model.pk
-    ctx.after_commit.append(lambda: notifications.task_created(pk))
-
-
 @register_action
 class ApproveRegistration(ActionSpec):
     name = Action.APPROVE_REGISTRATION
@@ -157,8 +147,8 @@ class ApproveRegistration(ActionSpec):
         return None
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        _decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
-        _notify_next(ctx)
+        decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
+        notify_next(ctx)
         return {"comment": data.get("comment", "")}
 
 
@@ -169,8 +159,8 @@ class ReturnRegistration(ApproveRegistration):
     form_class = RequiredCommentForm
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        _decide_pending(ctx, Outcome.RETURNED, data["comment"])
-        _notify_next(ctx)
+        decide_pending(ctx, Outcome.RETURNED, data["comment"])
+        notify_next(ctx)
         return {"comment": data["comment"]}
 
 
@@ -223,7 +213,7 @@ class ResubmitRegistration(ActionSpec):
         ApprovalStep.objects.create(
             pilot_model=pm, kind=StepKind.REGISTRATION_REVIEW, submitted_by=ctx.actor, submitted_at=ctx.now
         )
-        _notify_next(ctx)
+        notify_next(ctx)
         return {"changed": changed}
 
 

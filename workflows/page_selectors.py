@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Case,
     CharField,
@@ -104,7 +105,7 @@ def pilot_model_of_task(task: Task) -> PilotModel | None:
 def _has_related(obj: Any, name: str) -> bool:
     try:
         return getattr(obj, name) is not None
-    except Exception:  # RelatedObjectDoesNotExist
+    except ObjectDoesNotExist:  # the reverse one-to-one is absent
         return False
 
 

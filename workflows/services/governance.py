@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from approvals.events import Event
@@ -117,7 +118,7 @@ class UpdateDetails(ActionSpec):
         if data.get("responsible_officer"):
             try:
                 data["responsible_officer"] = officer_of(data["responsible_officer"], ctx.pilot_model.lead_agency)
-            except Exception as exc:
+            except ValidationError as exc:
                 raise _invalid("responsible_officer", exc) from None
         if data.get("deliverables") and ctx.pilot_model.completion_reports.exists():
             raise Invalid({"deliverables": [_("Đã gửi báo cáo hoàn thành; không sửa chỉ tiêu được nữa.")]})
@@ -183,7 +184,7 @@ class ReassignLeadAgency(ActionSpec):
             raise Invalid({"lead_agency": [_("Cơ quan này đang là cơ quan chủ trì.")]})
         try:
             data["responsible_officer"] = officer_of(data["responsible_officer"], data["lead_agency"])
-        except Exception as exc:
+        except ValidationError as exc:
             raise _invalid("responsible_officer", exc) from None
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

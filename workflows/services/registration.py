@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,7 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
     errors: dict[str, list[str]] = {}
     try:
         officer = officer_of(cleaned["responsible_officer"], lead)
-    except Exception as exc:  # ValidationError
+    except ValidationError as exc:
         errors["responsible_officer"] = [str(m) for m in getattr(exc, "messages", [str(exc)])]
     if PilotModel.objects.filter(number=cleaned["number"]).exists():
         errors["number"] = [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]
@@ -185,7 +186,7 @@ class ResubmitRegistration(ActionSpec):
         if data.get("responsible_officer"):
             try:
                 data["responsible_officer"] = officer_of(data["responsible_officer"], ctx.pilot_model.lead_agency)
-            except Exception as exc:
+            except ValidationError as exc:
                 raise Invalid({"responsible_officer": list(getattr(exc, "messages", [str(exc)]))}) from None
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -380,6 +380,26 @@ def assert_one_winner(result: RaceResult, *, losers: tuple[str, ...] = ("conflic
     assert result.chain_ok
 
 
+def recording_outcome(call: Callable[[], Any], outcome: list[str]) -> Callable[[], None]:
+    """A thread target that runs ``call`` and appends "ok", "conflict" or the unexpected error.
+
+    It closes the thread's own database connection, as every racing thread must.
+    """
+
+    def act() -> None:
+        try:
+            call()
+            outcome.append("ok")
+        except Conflict:
+            outcome.append("conflict")
+        except BaseException as exc:  # noqa: BLE001 - reported, not raised
+            outcome.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    return act
+
+
 def while_row_locked_pg(table: str, pk: int, call: Callable[[], Any], *, hold: float = 1.5, timeout_ms: int = 300) -> str:
     """Run ``call`` in a thread while another PostgreSQL session holds ``table`` row ``pk`` FOR UPDATE.
 
@@ -398,17 +418,7 @@ def while_row_locked_pg(table: str, pk: int, call: Callable[[], Any], *, hold: f
     options = connections.settings["default"].setdefault("OPTIONS", {})
     saved = options.get("options")
     outcome: list[str] = []
-
-    def act() -> None:
-        try:
-            call()
-            outcome.append("ok")
-        except Conflict:
-            outcome.append("conflict")
-        except BaseException as exc:  # noqa: BLE001 - reported, not raised
-            outcome.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
+    act = recording_outcome(call, outcome)
 
     try:
         holder.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR UPDATE', [pk])  # noqa: S608 - a model's own table

@@ -38,7 +38,7 @@ def _while_locked(call: Any, *, hold: float = 1.5, timeout: float = 0.3) -> str:
 
     from django.db import connection, connections
 
-    from approvals.exceptions import Conflict
+    from tests.security.racing import recording_outcome
 
     options = connections.settings["default"]["OPTIONS"]
     saved = options["timeout"]
@@ -46,17 +46,7 @@ def _while_locked(call: Any, *, hold: float = 1.5, timeout: float = 0.3) -> str:
         connection.settings_dict["NAME"], timeout=5, isolation_level=None, check_same_thread=False
     )
     outcome: list[str] = []
-
-    def act() -> None:
-        try:
-            call()
-            outcome.append("ok")
-        except Conflict:
-            outcome.append("conflict")
-        except BaseException as exc:  # noqa: BLE001 - reported, not raised
-            outcome.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
+    act = recording_outcome(call, outcome)
 
     holder.execute("BEGIN IMMEDIATE")
     release = threading.Timer(hold, holder.execute, args=("COMMIT",))

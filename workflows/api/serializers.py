@@ -231,19 +231,13 @@ class VerificationSerializer(serializers.Serializer):
     first_bad_seq = serializers.IntegerField(allow_null=True)
 
 
-class BucketCountsSerializer(serializers.Serializer):
-    not_started = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    completed = serializers.IntegerField()
+def _counts_serializer(name: str, keys: list[str]) -> type[serializers.Serializer]:
+    """An object of integer counts keyed by an enum's values, so the schema follows the enum."""
+    return type(name, (serializers.Serializer,), {key: serializers.IntegerField() for key in keys})
 
 
-class StateCountsSerializer(serializers.Serializer):
-    registered = serializers.IntegerField()
-    funding_requested = serializers.IntegerField()
-    financed = serializers.IntegerField()
-    deploying = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
+BucketCountsSerializer = _counts_serializer("BucketCountsSerializer", list(Bucket.values))
+StateCountsSerializer = _counts_serializer("StateCountsSerializer", list(State.values))
 
 
 class AgencyCountsSerializer(serializers.Serializer):

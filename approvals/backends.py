@@ -10,15 +10,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from .roles import Role, roles_of
+from .roles import KNOWN_ROLES, Role, roles_of
 
 
 def agency_permission(agency_id: int) -> str:
-    return f"workflows.officer_agency_{agency_id}"
+    return f"{_AGENCY_PREFIX}{agency_id}"
 
 
 def role_permission(role: str) -> str:
-    return f"workflows.role_{role}"
+    return f"{_ROLE_PREFIX}{role}"
+
+
+_ROLE_PREFIX = "workflows.role_"
+_AGENCY_PREFIX = "workflows.officer_agency_"
+
+
+def role_of_permission(permission: str) -> str | None:
+    """The declared role a queue's permission string names, if it names one."""
+    role = permission.removeprefix(_ROLE_PREFIX) if permission.startswith(_ROLE_PREFIX) else None
+    return role if role in KNOWN_ROLES else None
+
+
+def agency_of_permission(permission: str) -> int | None:
+    tail = permission.removeprefix(_AGENCY_PREFIX) if permission.startswith(_AGENCY_PREFIX) else ""
+    return int(tail) if tail.isdigit() else None
 
 
 class RolePermissionBackend:

@@ -52,5 +52,17 @@ def refused(action: str) -> str:
     return name
 
 
+# Events a workflow declares beside the built-in ones (an extension's new step).
+_DECLARED: set[str] = set(Event.values)
+_EVENT = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+
+def declare_event(name: str) -> None:
+    """Let ``name`` into the trail; it must read as a past-tense dotted name."""
+    if not _EVENT.match(str(name)):
+        raise ValueError(f"not a dotted event name: {name!r}")
+    _DECLARED.add(str(name))
+
+
 def is_declared(name: str) -> bool:
-    return name in Event.values or bool(_REFUSED.match(name))
+    return name in _DECLARED or bool(_REFUSED.match(name))

@@ -108,6 +108,16 @@ class StepKind(models.TextChoices):
     COMPLETION_SIGNOFF = "completion_signoff", _("Lãnh đạo ký duyệt")
 
 
+# Step labels: the built-in kinds, plus any a workflow declares (``declare_step_label``).
+# The kind column keeps its built-in choices so migrations stay put; a
+# declared kind is stored as its value and labelled from here.
+STEP_LABELS: dict[str, Any] = dict(StepKind.choices)
+
+
+def declare_step_label(kind: str, label: Any) -> None:
+    STEP_LABELS[str(kind)] = label
+
+
 class Outcome(models.TextChoices):
     PENDING = "pending", _("Đang chờ")
     APPROVED = "approved", _("Đã duyệt")
@@ -154,7 +164,12 @@ class ApprovalStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} – {self.get_outcome_display()}"
+        return f"{self.kind_label} – {self.get_outcome_display()}"
+
+    @property
+    def kind_label(self) -> str:
+        """The step's name for people; ``get_kind_display`` knows only the built-in kinds."""
+        return str(STEP_LABELS.get(self.kind, self.kind))
 
     @property
     def is_pending(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .models import Official
 from .roles import PROVINCE_WIDE, Role, roles_of
 
 
@@ -27,8 +28,6 @@ def official_of(user: Any) -> Any | None:
         return getattr(user, "official", None)
     if relation.is_cached(user):
         return relation.get_cached_value(user)
-    from .models import Official
-
     official = Official.objects.select_related("agency").filter(user_id=user.pk).first()
     relation.set_cached_value(user, official)
     return official

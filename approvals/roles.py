@@ -20,8 +20,19 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
+# The roles a workflow's actions name; an extension's action declares its own.
+KNOWN_ROLES: set[str] = set(Role.values)
+
+
 # Roles that see every pilot model in the province.
-PROVINCE_WIDE = frozenset({Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN})
+PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
+
+
+def declare_role(name: str, *, province_wide: bool = False) -> None:
+    """A role an action names; ``province_wide`` when it decides a step for every agency."""
+    KNOWN_ROLES.add(str(name))
+    if province_wide:
+        PROVINCE_WIDE.add(str(name))
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -33,7 +44,7 @@ def roles_of(user: Any) -> frozenset[str]:
         names = set(user.groups.values_list("name", flat=True))
         if getattr(user, "is_superuser", False):
             names.add(Role.ADMIN.value)
-        cached = frozenset(name for name in names if name in Role.values)
+        cached = frozenset(name for name in names if name in KNOWN_ROLES)
         user._pilot06_roles = cached
     return cached
 

@@ -256,6 +256,10 @@ PILOT06_PROVINCE = env_str("PILOT06_PROVINCE", "Nghệ An")
 # Absolute links in emails (reminders, task notices) point here.
 PILOT06_BASE_URL = env_str("PILOT06_BASE_URL", "http://127.0.0.1:8000")
 PILOT06_STUCK_DAYS = env_int("PILOT06_STUCK_DAYS", 30)
+# The flows every model runs (dotted paths); a province that adds an approval
+# step names its subclass here (docs/extending.md).
+PILOT06_MAIN_FLOW = "workflows.flows.PilotFlow"
+PILOT06_ROUND_FLOW = "workflows.flows.FundingRoundFlow"
 PILOT06_DUE_SOON_DAYS = 30
 # Reports: above this many rows a report renders in the background (django-tasks)
 # and the URL answers 202 with a progress page; a PDF table lists at most

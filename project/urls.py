@@ -7,17 +7,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from reports import api as reports_api
 from reports import views as reports_views
-from workflows.flows import FundingRoundFlow, PilotFlow
+from workflows.flow_sync import main_flow, round_flow
 from workflows.viewsets import TaskPagesViewset
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("flow/pilot/", TaskPagesViewset(PilotFlow).urls),
-    path("flow/funding-round/", TaskPagesViewset(FundingRoundFlow).urls),
+    path("flow/pilot/", TaskPagesViewset(main_flow()).urls),
+    path("flow/funding-round/", TaskPagesViewset(round_flow()).urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/dashboard/", reports_api.DashboardView.as_view(), name="api-dashboard"),
     path("api/v1/", include("workflows.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -23,18 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django_tasks import task
 
 from approvals import clock
 
-from . import selectors, xlsx
+from . import contexts, xlsx
 from .models import ReportFile, ReportStatus
 from .pdf import render_pdf
 from .periods import period_of
-from .selectors import Moment
+from .scope import Moment
 
 KINDS = ("progress", "funding", "accountability")
 FORMATS = ("pdf", "xlsx")
@@ -110,13 +109,13 @@ def _build(kind: str, fmt: str, user: Any, params: dict[str, Any]) -> bytes:
     pdf = fmt == "pdf"
     if kind == "progress":
         period = period_of(params["period"], dt.date.fromisoformat(params["date"]))
-        context = selectors.progress_context(user, period, moment=moment, pdf=pdf)
+        context = contexts.progress_context(user, period, moment=moment, pdf=pdf)
         return render_pdf("progress", context) if pdf else xlsx.progress_workbook(context)
     if kind == "funding":
-        context = selectors.funding_context(user, moment=moment, pdf=pdf)
+        context = contexts.funding_context(user, moment=moment, pdf=pdf)
         return render_pdf("funding", context) if pdf else xlsx.funding_workbook(context)
     if kind == "accountability":
-        context = selectors.accountability_context(user, moment=moment)
+        context = contexts.accountability_context(user, moment=moment)
         return render_pdf("accountability", context) if pdf else xlsx.accountability_workbook(context)
     raise ValueError(f"unknown report {kind!r}")
 
@@ -124,8 +123,8 @@ def _build(kind: str, fmt: str, user: Any, params: dict[str, Any]) -> bytes:
 def size_of(kind: str, user: Any) -> int:
     """How many rows the report will hold: what its render time grows with."""
     if kind == "funding":
-        return selectors.funding_request_count(user)
-    return selectors.model_count(user)
+        return contexts.funding_request_count(user)
+    return contexts.model_count(user)
 
 
 def _store(report: ReportFile, content: bytes) -> None:
@@ -186,7 +185,7 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
 
     ``params`` are the report's own (period and date) plus ``today``.
     """
-    version = selectors.data_version()
+    version = contexts.data_version()
     key = cache_key(kind, fmt, params, version)
     cached = ReportFile.objects.filter(key=key).first()
     if cached is not None:
@@ -197,7 +196,7 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
     rows = size_of(kind, user)
     report = ReportFile(
         key=key, kind=kind, fmt=fmt, params=params, data_version=version, rows=rows,
-        requested_by=user if getattr(user, "pk", None) else None, created_at=clock.now(),
+        requested_by=user, created_at=clock.now(),
     )
     if rows <= int(settings.PILOT06_REPORT_SYNC_MAX_ROWS):
         content = build(kind, fmt, user, params)
@@ -229,10 +228,9 @@ def render_report_file(report_file_id: int) -> None:
     )
     if not claimed:
         return
-    report = ReportFile.objects.get(pk=report_file_id)
-    user = get_user_model().objects.filter(pk=report.requested_by_id).first() if report.requested_by_id else None
+    report = ReportFile.objects.select_related("requested_by").get(pk=report_file_id)
     try:
-        content = build(report.kind, report.fmt, user, report.params)
+        content = build(report.kind, report.fmt, report.requested_by, report.params)
     except Exception as error:
         _fail(report, error)
         return

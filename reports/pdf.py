@@ -16,6 +16,7 @@ from __future__ import annotations
 import mimetypes
 import multiprocessing
 import os
+import resource
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -26,6 +27,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # WeasyPrint resolves relative URLs against this; the host is reserved
 # (RFC 2606), so nothing could be fetched from it even by mistake.
@@ -54,26 +57,23 @@ def static_path(url: str) -> str | None:
     return str(found) if isinstance(found, str | os.PathLike) else None
 
 
+class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves ``{% static %}`` files to WeasyPrint; refuses every other URL."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        path = static_path(url)
+        if path is None:
+            raise RefusedURL(f"refused: {url[:200]}")
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": mime})
+
+
 def _fetcher() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves ``{% static %}`` files to WeasyPrint; refuses every other URL."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            path = static_path(url)
-            if path is None:
-                raise RefusedURL(f"refused: {url[:200]}")
-            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": mime})
-
     return StaticOnlyFetcher()
 
 
 def layout(html: str) -> bytes:
     """Lay out ``html`` in this process (the child does this; tests may too)."""
-    from weasyprint import HTML
-
     pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
     if pdf is None:  # pragma: no cover - only when a target is given
         raise RenderError("WeasyPrint returned nothing")
@@ -83,13 +83,11 @@ def layout(html: str) -> bytes:
 def _cap_memory(megabytes: int) -> None:
     """Cap the child's address space at what it has now plus ``megabytes``."""
     try:
-        import resource
-
         with open("/proc/self/statm") as statm:  # Linux; elsewhere the time limit alone applies
             current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = current + megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError, ImportError):
+    except (OSError, ValueError):
         pass
 
 
@@ -108,8 +106,6 @@ def html_to_pdf(html: str, *, timeout: float | None = None) -> bytes:
     timeout = float(timeout if timeout is not None else settings.PILOT06_PDF_TIMEOUT_SECONDS)
     if not settings.PILOT06_PDF_ISOLATE or "fork" not in multiprocessing.get_all_start_methods():
         return layout(html)
-    import weasyprint  # noqa: F401  (import once in the parent; every child inherits it)
-
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(html, writer, int(settings.PILOT06_PDF_MEMORY_MB)))

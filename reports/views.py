@@ -1,4 +1,4 @@
-"""Report pages: thin views that check access, read through selectors and answer with files.
+"""Report pages: thin views that check access, read the report contexts and answer with files.
 
 Access (SPEC §7): officers get 403 on the province-wide reports and get the
 records of the models they can see (others' → 404, so ids leak nothing);
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET
 from approvals import clock
 from approvals.exceptions import NotFound
 from approvals.permissions import sees_province
-from workflows import services
+from workflows import selectors
 
-from . import jobs, selectors
+from . import contexts, jobs, scope
+from .dashboard import dashboard_page, reports_index
 from .pdf import RenderError, render_pdf
 from .periods import BadPeriod, parse_period
 
@@ -37,14 +38,14 @@ REFRESH_SECONDS = 3
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    stuck_days = selectors.stuck_days_or_default(request.GET.get("stuck_days"))
-    return render(request, "reports/dashboard.html", selectors.dashboard_page(request.user, stuck_days=stuck_days))
+    stuck_days = scope.stuck_days_or_default(request.GET.get("stuck_days"))
+    return render(request, "reports/dashboard.html", dashboard_page(request.user, stuck_days=stuck_days))
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", selectors.reports_index(request.user))
+    return render(request, "reports/index.html", reports_index(request.user))
 
 
 def _file(content: bytes | None, report: Any, filename: str) -> HttpResponseBase:
@@ -115,12 +116,12 @@ accountability_xlsx = _report_view("accountability", "xlsx")
 def pilot_model_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One model's record; a model the user may not see is a 404, like everywhere else."""
     try:
-        pilot_model = services.get_visible(request.user, pk)
+        pilot_model = selectors.get_visible(request.user, pk)
     except NotFound:
         raise Http404 from None
     try:
         with translation.override("vi"):  # an official document, whatever the page language
-            content = render_pdf("pilot_model", selectors.pilot_model_context(pilot_model))
+            content = render_pdf("pilot_model", contexts.pilot_model_context(pilot_model))
     except RenderError:
         return render(request, "reports/failed.html", {"kind": "pilot_model"}, status=503)
     response = HttpResponse(content, content_type="application/pdf")

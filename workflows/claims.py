@@ -24,9 +24,8 @@ from viewflow.workflow.status import STATUS
 from approvals.exceptions import Conflict, NotFound
 from approvals.permissions import can_see
 
-from .page_selectors import pilot_model_of_task
-from .services.base import _is_lock_error as is_lock_error
-from .services.base import check_actor
+from .selectors import check_actor, pilot_model_of_task
+from .services.pipeline import is_lock_error
 
 
 def _task_for(actor: Any, task_id: Any) -> Task:

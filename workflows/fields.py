@@ -24,6 +24,9 @@ _MONEY_NOISE = re.compile(r"[\s.\u00a0]|đồng|đ|VND|vnd")
 class MoneyField(forms.Field):
     """A whole number of VND, 0 < x ≤ 10^13, written 1250000000 or 1.250.000.000."""
 
+    min_value = 1
+    max_value = MAX_VND
+
     default_error_messages = {
         "invalid": _("Số tiền phải là số nguyên đồng, ví dụ 1.250.000.000."),
         "min": _("Số tiền phải lớn hơn 0."),
@@ -46,9 +49,9 @@ class MoneyField(forms.Field):
             if not re.fullmatch(r"-?\d+", text):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             number = int(text)
-        if number <= 0:
+        if number < self.min_value:
             raise ValidationError(self.error_messages["min"], code="min")
-        if number > MAX_VND:
+        if number > self.max_value:
             raise ValidationError(self.error_messages["max"], code="max")
         return number
 
@@ -131,6 +134,8 @@ class ObjectField(JSONValueField):
 
 class CodeListField(JSONValueField):
     """A list of codes, from JSON or a comma-separated string."""
+
+    code_max_length = 20
 
     def to_python(self, value: Any) -> list[str]:
         if isinstance(value, str) and not value.strip().startswith("["):

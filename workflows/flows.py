@@ -8,8 +8,10 @@ and revive views bypass the services, so every node here switches them off.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -20,8 +22,10 @@ from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
 from .states import State
-from .task_views import DecisionView
 from .task_wrappers import decision_view_path
+
+# Named by path: the page sits above the services, which sit above the flows.
+DECISION_VIEW = "workflows.task_views.DecisionView"
 
 # Wait in the database for the process row, once; a timeout is a conflict.
 # The default select_for_update_lock (nowait=True) retries inside our own
@@ -62,12 +66,20 @@ class Switch(_NoBypass, flow.Switch):  # type: ignore[misc]
     pass
 
 
-class Decision(_NoBypass, flow.View):  # type: ignore[misc]
-    """A human step whose page offers this node's actions and calls the services."""
+@cache
+def _decision_view() -> Any:
+    return import_string(DECISION_VIEW).as_view()
 
-    def __init__(self, *actions: str, **kwargs: Any) -> None:
-        super().__init__(DecisionView.as_view(), **kwargs)
-        self.actions = actions
+
+class Decision(_NoBypass, flow.View):  # type: ignore[misc]
+    """A human step whose page offers the actions declared for this node and calls the services."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(None, **kwargs)
+
+    @property
+    def view(self) -> Any:
+        return _decision_view()
 
     @property
     def view_path(self) -> Any:
@@ -82,96 +94,28 @@ def _agency_of_model(activation: Any) -> str:
     return agency_permission(_pilot_model(activation).lead_agency_id)
 
 
-def _agency_of_round(activation: Any) -> str:
-    return agency_permission(activation.process.funding_request.pilot_model.lead_agency_id)
-
-
 def _last_outcome(activation: Any, kind: str) -> str | None:
     step = _pilot_model(activation).last_step_of(kind)
     return step.outcome if step else None
 
 
-class PilotFlow(flow.Flow):  # type: ignore[misc]
-    """One process per pilot model, from registration to sign-off."""
+def make_flow(name: str, base: type, nodes: dict[str, Any], *, doc: str, module: str = __name__) -> Any:
+    """A flow class with these nodes.
+
+    viewflow links a flow's nodes to each other when its class is made, so a
+    subclass would inherit its parent's linked nodes and route into the
+    parent.  A flow that adds a node (docs/extending.md) is therefore made
+    from fresh nodes: ``main_nodes()`` with its own added or replaced.
+    """
+    return type(name, (base,), {"__module__": module, "__qualname__": name, "__doc__": doc, **nodes})
+
+
+class MainFlowBase(flow.Flow):  # type: ignore[misc]
+    """What every main flow shares: the process, its lock, and how it starts."""
 
     process_class = Process
     lock_impl = PROCESS_LOCK
     process_title = _("Mô hình điểm Đề án 06")
-
-    start = StartHandle(this.start_process).Next(this.registration_review)
-
-    registration_review = (
-        Decision("approve_registration", "return_registration")
-        .Annotation(title=_("Thẩm định đăng ký"))
-        .Permission(role_permission(Role.POLICE))
-        .Next(this.registration_decided)
-    )
-    registration_decided = (
-        If(lambda act: _last_outcome(act, StepKind.REGISTRATION_REVIEW) == Outcome.APPROVED)
-        .Then(this.plan)
-        .Else(this.resubmit_registration)
-    )
-    resubmit_registration = (
-        Decision("resubmit_registration")
-        .Annotation(title=_("Hoàn thiện, gửi lại hồ sơ đăng ký"))
-        .Permission(_agency_of_model)
-        .Next(this.registration_review)
-    )
-    plan = (
-        Decision("request_funding", "start_deployment")
-        .Annotation(title=_("Đề xuất kinh phí hoặc triển khai"))
-        .Permission(_agency_of_model)
-        .Next(this.plan_decided)
-    )
-    plan_decided = (
-        Switch()
-        .Case(this.funding_appraisal, lambda act: _pilot_model(act).state == State.FUNDING_REQUESTED)
-        .Case(this.deploy, lambda act: _pilot_model(act).state == State.DEPLOYING)
-    )
-    funding_appraisal = (
-        Decision("approve_funding", "return_funding", "reject_funding")
-        .Annotation(title=_("Thẩm định kinh phí"))
-        .Permission(role_permission(Role.FINANCE))
-        .Next(this.funding_decided)
-    )
-    funding_decided = (
-        If(lambda act: _pilot_model(act).state == State.FINANCED)
-        .Then(this.start_deployment)
-        .Else(this.plan)
-    )
-    start_deployment = (
-        Decision("start_deployment")
-        .Annotation(title=_("Bắt đầu triển khai"))
-        .Permission(_agency_of_model)
-        .Next(this.deploy)
-    )
-    deploy = (
-        Decision("submit_completion")
-        .Annotation(title=_("Triển khai và báo cáo hoàn thành"))
-        .Permission(_agency_of_model)
-        .Next(this.completion_verification)
-    )
-    completion_verification = (
-        Decision("verify_completion", "return_completion")
-        .Annotation(title=_("Xác minh kết quả"))
-        .Permission(role_permission(Role.POLICE))
-        .Next(this.verification_decided)
-    )
-    verification_decided = (
-        If(lambda act: _last_outcome(act, StepKind.COMPLETION_VERIFICATION) == Outcome.APPROVED)
-        .Then(this.signoff)
-        .Else(this.deploy)
-    )
-    signoff = (
-        Decision("sign_off", "return_signoff")
-        .Annotation(title=_("Lãnh đạo ký duyệt"))
-        .Permission(role_permission(Role.LEADER))
-        .Next(this.signoff_decided)
-    )
-    signoff_decided = (
-        If(lambda act: _pilot_model(act).state == State.COMPLETED).Then(this.end).Else(this.deploy)
-    )
-    end = End()
 
     def start_process(self, activation: Any, pilot_model: Any) -> Any:
         # Save the process first: the first task's permission callable needs
@@ -182,24 +126,92 @@ class PilotFlow(flow.Flow):  # type: ignore[misc]
         return activation.process
 
 
-class FundingRoundFlow(flow.Flow):  # type: ignore[misc]
-    """An additional funding round while the model is financed or deploying.
+def main_nodes() -> dict[str, Any]:
+    """The main flow, as a diagram: one process per pilot model, from registration to sign-off."""
+    return {
+        "start": StartHandle(this.start_process).Next(this.registration_review),
+        "registration_review": (
+            Decision()
+            .Annotation(title=_("Thẩm định đăng ký"))
+            .Permission(role_permission(Role.POLICE))
+            .Next(this.registration_decided)
+        ),
+        "registration_decided": (
+            If(lambda act: _last_outcome(act, StepKind.REGISTRATION_REVIEW) == Outcome.APPROVED)
+            .Then(this.plan)
+            .Else(this.resubmit_registration)
+        ),
+        "resubmit_registration": (
+            Decision()
+            .Annotation(title=_("Hoàn thiện, gửi lại hồ sơ đăng ký"))
+            .Permission(_agency_of_model)
+            .Next(this.registration_review)
+        ),
+        "plan": (
+            Decision()
+            .Annotation(title=_("Đề xuất kinh phí hoặc triển khai"))
+            .Permission(_agency_of_model)
+            .Next(this.plan_decided)
+        ),
+        "plan_decided": (
+            Switch()
+            .Case(this.funding_appraisal, lambda act: _pilot_model(act).state == State.FUNDING_REQUESTED)
+            .Case(this.deploy, lambda act: _pilot_model(act).state == State.DEPLOYING)
+        ),
+        "funding_appraisal": (
+            Decision()
+            .Annotation(title=_("Thẩm định kinh phí"))
+            .Permission(role_permission(Role.FINANCE))
+            .Next(this.funding_decided)
+        ),
+        "funding_decided": (
+            If(lambda act: _pilot_model(act).state == State.FINANCED).Then(this.start_deployment).Else(this.plan)
+        ),
+        "start_deployment": (
+            Decision()
+            .Annotation(title=_("Bắt đầu triển khai"))
+            .Permission(_agency_of_model)
+            .Next(this.deploy)
+        ),
+        "deploy": (
+            Decision()
+            .Annotation(title=_("Triển khai và báo cáo hoàn thành"))
+            .Permission(_agency_of_model)
+            .Next(this.completion_verification)
+        ),
+        "completion_verification": (
+            Decision()
+            .Annotation(title=_("Xác minh kết quả"))
+            .Permission(role_permission(Role.POLICE))
+            .Next(this.verification_decided)
+        ),
+        "verification_decided": (
+            If(lambda act: _last_outcome(act, StepKind.COMPLETION_VERIFICATION) == Outcome.APPROVED)
+            .Then(this.signoff)
+            .Else(this.deploy)
+        ),
+        "signoff": (
+            Decision()
+            .Annotation(title=_("Lãnh đạo ký duyệt"))
+            .Permission(role_permission(Role.LEADER))
+            .Next(this.signoff_decided)
+        ),
+        "signoff_decided": (
+            If(lambda act: _pilot_model(act).state == State.COMPLETED).Then(this.end).Else(this.deploy)
+        ),
+        "end": End(),
+    }
 
-    It runs beside the main process and leaves it untouched.
-    """
+
+PilotFlow = make_flow("PilotFlow", MainFlowBase, main_nodes(), doc="One process per pilot model, from registration to sign-off.")
+
+
+class RoundFlowBase(flow.Flow):  # type: ignore[misc]
+    """What every additional-round flow shares: it runs beside the main process and leaves it untouched."""
 
     process_class = Process
     lock_impl = PROCESS_LOCK
     process_title = _("Đợt kinh phí bổ sung")
-
-    start = StartHandle(this.start_process).Next(this.funding_appraisal)
-    funding_appraisal = (
-        Decision("approve_funding", "return_funding", "reject_funding")
-        .Annotation(title=_("Thẩm định kinh phí bổ sung"))
-        .Permission(role_permission(Role.FINANCE))
-        .Next(this.end)
-    )
-    end = End()
 
     def start_process(self, activation: Any, funding_request: Any) -> Any:
         activation.process.save()
@@ -208,4 +220,20 @@ class FundingRoundFlow(flow.Flow):  # type: ignore[misc]
         return activation.process
 
 
-AGENCY_NODES = {"resubmit_registration", "plan", "start_deployment", "deploy"}
+def round_nodes() -> dict[str, Any]:
+    """An additional funding round while the model is financed or deploying."""
+    return {
+        "start": StartHandle(this.start_process).Next(this.funding_appraisal),
+        "funding_appraisal": (
+            Decision()
+            .Annotation(title=_("Thẩm định kinh phí bổ sung"))
+            .Permission(role_permission(Role.FINANCE))
+            .Next(this.end)
+        ),
+        "end": End(),
+    }
+
+
+FundingRoundFlow = make_flow(
+    "FundingRoundFlow", RoundFlowBase, round_nodes(), doc="An additional funding round while financed or deploying."
+)

@@ -8,7 +8,7 @@ raise ``Invalid`` with the field named, so callers see one error format.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -29,9 +29,14 @@ decision_number_validator = RegexValidator(
 
 
 class ActionForm(forms.Form):
-    """Every action may carry ``version`` for an optimistic check."""
+    """Every action may carry ``version`` for an optimistic check.
+
+    ``api_help`` is the API schema's English help per field; the limits
+    themselves are read off the fields (``workflows.api.form_schema``).
+    """
 
     version = forms.IntegerField(required=False, min_value=1)
+    api_help: ClassVar[dict[str, str]] = {"version": "The version you last read; a stale one answers 409."}
 
 
 class CommentForm(ActionForm):
@@ -39,9 +44,12 @@ class CommentForm(ActionForm):
 
 
 class RequiredCommentForm(ActionForm):
-    comment = forms.CharField(
-        max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")}
-    )
+    comment = forms.CharField(max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")})
+    api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "comment": "Required: the reason."}
+
+
+class WithdrawForm(RequiredCommentForm):
+    """The reason for withdrawing; its own class so its page can ask for it in its own words."""
 
 
 class DeliverableForm(forms.Form):
@@ -54,11 +62,13 @@ class DeliverableForm(forms.Form):
 class AchievedForm(forms.Form):
     name = forms.CharField(max_length=200)
     achieved = forms.IntegerField(min_value=0, max_value=10**15)
+    api_help: ClassVar[dict[str, str]] = {"name": "A deliverable's name."}
 
 
 class FundingLineForm(forms.Form):
     item = forms.CharField(max_length=200)
     amount = MoneyField()
+    api_help: ClassVar[dict[str, str]] = {"amount": "Whole VND."}
 
 
 class ItAppraisalForm(forms.Form):
@@ -85,6 +95,16 @@ class ModelFieldsForm(ActionForm):
     needs_population_db_connection = StrictBooleanField(required=False)
     deliverables = RowsField(row_form=DeliverableForm, min_rows=1)
     is_sample = StrictBooleanField(required=False)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "coordinating_agencies": "Agency codes.",
+        "responsible_officer": "Username of an officer of the lead agency.",
+        "deadline": "Not in the past.",
+        "needs_funding": "Absent means false.",
+        "needs_population_db_connection": "Absent means false.",
+        "deliverables": "Distinct names.",
+        "is_sample": "True for demo titles (shown as “Dữ liệu mẫu”); absent means false.",
+    }
 
     def clean_deadline(self) -> dt.date:
         deadline: dt.date = self.cleaned_data["deadline"]
@@ -106,13 +126,18 @@ class ModelFieldsForm(ActionForm):
 class RegisterForm(ModelFieldsForm):
     number = forms.IntegerField(min_value=1, max_value=1_000_000)
     lead_agency = forms.CharField(max_length=20)
+    api_help: ClassVar[dict[str, str]] = {
+        **ModelFieldsForm.api_help,
+        "number": "Unique; shown as “Mô hình N”.",
+        "lead_agency": "Code of the caller's own agency.",
+    }
 
     def clean_lead_agency(self) -> Agency:
         return _agency(self.cleaned_data["lead_agency"])
 
 
 class ResubmitForm(ModelFieldsForm):
-    """The same fields; those left out keep their value."""
+    """The registration fields, any subset; those left out keep their value."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,6 +168,12 @@ class RequestFundingForm(ActionForm):
     budget_year = forms.IntegerField(min_value=2020, max_value=2100)
     lines = RowsField(row_form=FundingLineForm, min_rows=1)
     justification = forms.CharField(max_length=10000)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "amount": "Whole VND.",
+        "spending_kind": "provincial_investment needs investment; provincial_recurrent needs recurrent.",
+        "lines": "Their amounts add up to `amount`.",
+    }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -168,6 +199,12 @@ class ApproveFundingForm(ActionForm):
     decision_date = forms.DateField()
     it_appraisal = ObjectField(form=ItAppraisalForm, required=False)
     comment = forms.CharField(required=False, max_length=4000)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "approved_amount": "Whole VND, 0 < x ≤ the amount requested.",
+        "decision_number": "e.g. 1234/QĐ-UBND",
+        "decision_date": "Not in the future.",
+    }
 
     def clean_decision_date(self) -> dt.date:
         day: dt.date = self.cleaned_data["decision_date"]
@@ -189,11 +226,13 @@ class ReportProgressForm(ActionForm):
 class SubmitCompletionForm(ActionForm):
     deliverables = RowsField(row_form=AchievedForm, min_rows=1)
     summary = forms.CharField(max_length=10000)
+    api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "deliverables": "Every deliverable, by name."}
 
 
 class SetBlockerForm(ActionForm):
     reason = forms.ChoiceField(choices=BlockerReason.choices)
     note = forms.CharField(required=False, max_length=4000)
+    api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "note": "Required for `other`."}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -208,10 +247,16 @@ class ClearBlockerForm(ActionForm):
 
 
 class UpdateDetailsForm(ActionForm):
+    """Only the fields that change; at least one."""
+
     tasks = forms.CharField(required=False, max_length=10000)
     coordinating_agencies = CodeListField(required=False)
     responsible_officer = forms.CharField(required=False, max_length=150)
     deliverables = RowsField(row_form=DeliverableForm, required=False)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "deliverables": "The full new list; until completion is submitted.",
+    }
 
     def clean_coordinating_agencies(self) -> list[Agency] | None:
         if "coordinating_agencies" not in self.data:
@@ -229,6 +274,11 @@ class ExtendDeadlineForm(ActionForm):
     deadline = forms.DateField()
     decision_number = forms.CharField(max_length=60, validators=[decision_number_validator])
     comment = forms.CharField(required=False, max_length=4000)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "deadline": "Later than the current deadline.",
+        "decision_number": "e.g. 1234/QĐ-UBND",
+    }
 
 
 class ReassignLeadAgencyForm(ActionForm):
@@ -236,6 +286,12 @@ class ReassignLeadAgencyForm(ActionForm):
     responsible_officer = forms.CharField(max_length=150)
     decision_number = forms.CharField(max_length=60, validators=[decision_number_validator])
     comment = forms.CharField(required=False, max_length=4000)
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "lead_agency": "Agency code.",
+        "responsible_officer": "Username of an officer of that agency.",
+        "decision_number": "e.g. 1234/QĐ-UBND",
+    }
 
     def clean_lead_agency(self) -> Agency:
         return _agency(self.cleaned_data["lead_agency"])
@@ -244,13 +300,17 @@ class ReassignLeadAgencyForm(ActionForm):
 class RecordDbPermissionForm(ActionForm):
     document_number = forms.CharField(max_length=60)
     date = forms.DateField()
+    api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "date": "Not in the future."}
 
 
 class CancelForm(ActionForm):
     decision_number = forms.CharField(max_length=60, validators=[decision_number_validator])
-    comment = forms.CharField(
-        max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")}
-    )
+    comment = forms.CharField(max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")})
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "decision_number": "e.g. 1234/QĐ-UBND",
+        "comment": "Required: the reason.",
+    }
 
 
 def officer_of(username: str, agency: Agency) -> Any:

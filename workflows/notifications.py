@@ -18,23 +18,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
+from approvals.backends import agency_of_permission, role_of_permission
 from approvals.models import ApprovalStep
 from approvals.roles import Role
 
-from .bridge import OPEN_TASK
 from .models import PilotModel
+from .routing import OPEN_TASK
 
 log = logging.getLogger(__name__)
 
-_ROLE_OF_PERMISSION = {f"workflows.role_{role}": role for role in (Role.POLICE, Role.FINANCE, Role.LEADER)}
-
-
 def _recipients_for_permission(permission: str) -> list[str]:
+    """Who holds a task's queue: a role's members, or the officers of an agency."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    if permission in _ROLE_OF_PERMISSION:
-        users = users.filter(groups__name=_ROLE_OF_PERMISSION[permission])
-    elif permission.startswith("workflows.officer_agency_"):
-        agency_id = int(permission.rsplit("_", 1)[1])
+    role = role_of_permission(permission)
+    agency_id = agency_of_permission(permission)
+    if role is not None:
+        users = users.filter(groups__name=role)
+    elif agency_id is not None:
         users = users.filter(groups__name=Role.OFFICER, official__agency_id=agency_id)
     else:
         return []
@@ -108,7 +108,7 @@ def step_decided(step_id: int) -> None:
         return
     pm = step.pilot_model
     with translation.override(settings.LANGUAGE_CODE):
-        facts = {"kind": step.get_kind_display(), "outcome": step.get_outcome_display(), "n": pm.number}
+        facts = {"kind": step.kind_label, "outcome": step.get_outcome_display(), "n": pm.number}
         subject = _("[pilot06] %(kind)s: %(outcome)s – Mô hình %(n)s") % facts
         decider = step.decided_by.get_full_name() or step.decided_by.username if step.decided_by else "—"
         body = "\n".join(

@@ -2,17 +2,15 @@
 
 Everything a template shows is computed here, so templates never query and
 never call anything that writes.  Visibility comes from ``selectors`` and
-``services.get_visible``; nothing here widens it.
+``selectors.get_visible``; nothing here widens it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Case,
     CharField,
@@ -21,7 +19,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
     Window,
@@ -34,80 +31,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import clock
-from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome
+from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome, StepKind
 from approvals.permissions import sees_province
 
-from . import selectors, services
-from .bridge import OPEN_TASK
+from . import routing, rules, selectors
+from .actions import REGISTRY, Button, actions_of_node
+from .labels import action_label, blocker_label, event_label, state_label
 from .models import Blocker, CompletionReport, FundingRequest, PilotModel
-from .states import Action, BlockerReason, State, bucket_of
-
-CLOSED_STATES = (State.COMPLETED, State.CANCELLED)
-
-EVENT_LABELS: dict[str, Any] = {
-    "registration.submitted": _("Đăng ký mô hình"),
-    "registration.approved": _("Chấp thuận đăng ký"),
-    "registration.returned": _("Trả lại hồ sơ đăng ký"),
-    "registration.resubmitted": _("Gửi lại hồ sơ đăng ký"),
-    "model.withdrawn": _("Rút đăng ký"),
-    "funding.requested": _("Đề xuất kinh phí"),
-    "funding.approved": _("Phê duyệt kinh phí"),
-    "funding.returned": _("Trả lại đề xuất kinh phí"),
-    "funding.rejected": _("Từ chối đề xuất kinh phí"),
-    "deployment.started": _("Bắt đầu triển khai"),
-    "progress.reported": _("Báo cáo tiến độ"),
-    "completion.submitted": _("Báo cáo hoàn thành"),
-    "completion.verified": _("Xác nhận kết quả"),
-    "completion.returned": _("Trả lại báo cáo hoàn thành"),
-    "completion.signed_off": _("Ký duyệt hoàn thành"),
-    "completion.signoff_returned": _("Trả lại (không ký duyệt)"),
-    "blocker.set": _("Ghi nhận vướng mắc"),
-    "blocker.cleared": _("Gỡ vướng mắc"),
-    "details.updated": _("Cập nhật thông tin"),
-    "deadline.extended": _("Gia hạn thời hạn"),
-    "lead_agency.reassigned": _("Giao lại cơ quan chủ trì"),
-    "db_permission.recorded": _("Ghi nhận cho phép kết nối CSDLQG về dân cư"),
-    "model.cancelled": _("Hủy mô hình"),
-}
-
-# Buttons that decide or move the model forward come first and stand out.
-PRIMARY_ACTIONS = {
-    "approve_registration", "resubmit_registration", "request_funding", "approve_funding",
-    "start_deployment", "submit_completion", "verify_completion", "sign_off", "report_progress",
-}
-RETURN_ACTIONS = {
-    "return_registration", "return_funding", "reject_funding", "return_completion", "return_signoff",
-    "withdraw", "cancel",
-}
-
-
-def action_label(name: str) -> str:
-    return str(Action(name).label)
-
-
-def event_label(name: str) -> str:
-    if name.startswith("refused."):
-        verb = name.split(".", 1)[1]
-        label = action_label(verb) if verb in Action.values else verb
-        return str(_("Bị từ chối: %(action)s") % {"action": label})
-    return str(EVENT_LABELS.get(name, name))
-
-
-def pilot_model_of_task(task: Task) -> PilotModel | None:
-    """The model a task is about: its main process, or an extra funding round's process."""
-    process = task.process
-    found = getattr(process, "pilot_model", None) if _has_related(process, "pilot_model") else None
-    if found is None and _has_related(process, "funding_request"):
-        found = process.funding_request.pilot_model
-    return found
-
-
-def _has_related(obj: Any, name: str) -> bool:
-    try:
-        return getattr(obj, name) is not None
-    except ObjectDoesNotExist:  # the reverse one-to-one is absent
-        return False
-
+from .routing import OPEN_TASK
+from .selectors import pilot_model_of_task
+from .states import Action, BlockerReason, Bucket, State, bucket_of
 
 # Inbox -----------------------------------------------------------------
 
@@ -211,7 +144,7 @@ def inbox_for(user: Any) -> Inbox:
     models = [pm for _task, pm in found if pm is not None]
     prefetch_related_objects(models, "steps")
     with_reports = [
-        pm for task, pm in found if pm is not None and _NEEDS_REPORT & set(getattr(task.flow_task, "actions", ()))
+        pm for task, pm in found if pm is not None and _NEEDS_REPORT & set(actions_of_node(task.flow_task.name))
     ]
     if with_reports:
         prefetch_related_objects(
@@ -227,8 +160,8 @@ def inbox_for(user: Any) -> Inbox:
         inbox.totals[task.section] = task.section_total
         if pilot_model is None:
             continue
-        node_actions = getattr(task.flow_task, "actions", ())
-        allowed = services.available_actions(pilot_model, user, among=node_actions)
+        node_actions = actions_of_node(task.flow_task.name)
+        allowed = selectors.available_actions(pilot_model, user, among=node_actions)
         row = InboxRow(
             task=task,
             pilot_model=pilot_model,
@@ -236,7 +169,7 @@ def inbox_for(user: Any) -> Inbox:
             url=task.reverse("execute"),
             owner=task.owner,
             mine=task.section == MINE,
-            overdue=pilot_model.deadline < today and pilot_model.state not in CLOSED_STATES,
+            overdue=rules.is_overdue(pilot_model, today),
             waiting_days=max(0, (now - pilot_model.last_action_at).days),
             actions=[
                 {"name": name, "label": action_label(name), "url": action_url(pilot_model.pk, name)}
@@ -278,16 +211,11 @@ def home_figures(user: Any) -> HomeFigures:
         bucket = bucket_of(state)
         if bucket:
             by_bucket[bucket] += n
-    from .states import Bucket
-
     buckets = [{"code": b.value, "label": b.label, "count": by_bucket.get(b.value, 0)} for b in Bucket]
-    is_open = ~Q(state__in=CLOSED_STATES)
     open_figures = qs.order_by().aggregate(
-        overdue=Count("id", filter=is_open & Q(deadline__lt=today)),
-        due_soon=Count(
-            "id", filter=is_open & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=30))
-        ),
-        blocked=Count("id", filter=is_open & _blocker_q(None)),
+        overdue=Count("id", filter=rules.overdue_q(today)),
+        due_soon=Count("id", filter=rules.due_soon_q(today)),
+        blocked=Count("id", filter=rules.blocked_q()),
     )
     return HomeFigures(
         total=sum(counts.values()),
@@ -302,44 +230,9 @@ def home_figures(user: Any) -> HomeFigures:
 # The model list -----------------------------------------------------------
 
 
-def _blocker_q(reason: str | None) -> Q:
-    """Models with an open blocker (of ``reason``), counting the derived population-DB one."""
-    open_blockers = Blocker.objects.filter(cleared_at__isnull=True)
-    if reason:
-        open_blockers = open_blockers.filter(reason=reason)
-    entered = Q(pk__in=open_blockers.values("pilot_model_id"))
-    derived = Q(needs_population_db_connection=True, db_permission_number="") & ~Q(state__in=CLOSED_STATES)
-    if reason and reason != BlockerReason.NO_POPULATION_DB_PERMISSION:
-        return entered
-    return entered | derived
-
-
-def _with_blocker(qs: QuerySet[PilotModel], reason: str | None) -> QuerySet[PilotModel]:
-    return qs.filter(_blocker_q(reason))
-
-
 def pilot_model_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[PilotModel]:
     """The visible models, filtered by state, bucket, lead agency, overdue, blocker and search."""
-    from .states import STATES_OF_BUCKET
-
-    qs = selectors.visible_models(user)
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    if filters.get("bucket"):
-        qs = qs.filter(state__in=STATES_OF_BUCKET.get(filters["bucket"], []))
-    if filters.get("lead_agency"):
-        qs = qs.filter(lead_agency__code=filters["lead_agency"])
-    if filters.get("overdue"):
-        qs = qs.filter(deadline__lt=clock.today()).exclude(state__in=CLOSED_STATES)
-    if filters.get("blocker"):
-        qs = _with_blocker(qs, None if filters["blocker"] == "any" else filters["blocker"])
-    query = (filters.get("q") or "").strip()
-    if query:
-        number = query.lower().removeprefix("mô hình").strip()
-        if number.isdigit():
-            qs = qs.filter(Q(number=int(number)) | Q(title__icontains=query))
-        else:
-            qs = qs.filter(title__icontains=query)
+    qs = selectors.filter_models(selectors.visible_models(user), filters, today=clock.today())
     return qs.prefetch_related(
         Prefetch("steps", queryset=ApprovalStep.objects.filter(outcome=Outcome.PENDING), to_attr="pending_steps"),
         Prefetch("blockers", queryset=Blocker.objects.filter(cleared_at__isnull=True), to_attr="open_blockers"),
@@ -356,16 +249,15 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
     today = clock.today()
     rows = []
     for pm in page:
-        blockers = [b.get_reason_display() for b in pm.open_blockers]
-        if derived_db_blocker(pm) and not any(b.reason == BlockerReason.NO_POPULATION_DB_PERMISSION for b in pm.open_blockers):
-            blockers.append(str(BlockerReason.NO_POPULATION_DB_PERMISSION.label))
+        reasons = rules.open_blocker_reasons(pm, [b.reason for b in pm.open_blockers])
+        blockers = [blocker_label(reason) for reason in reasons]
         pending = pm.pending_steps[0] if pm.pending_steps else None
         rows.append(
             {
                 "pm": pm,
-                "pending": pending.get_kind_display() if pending else "",
+                "pending": pending.kind_label if pending else "",
                 "blockers": blockers,
-                "overdue": pm.deadline < today and pm.state not in CLOSED_STATES,
+                "overdue": rules.is_overdue(pm, today),
             }
         )
     return rows
@@ -374,17 +266,15 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
 # A model's record ------------------------------------------------------
 
 
-def derived_db_blocker(pm: PilotModel) -> bool:
-    """SPEC §3: needing the population database without a recorded permission blocks by itself."""
-    return pm.needs_population_db_connection and not pm.db_permission_number and pm.state not in CLOSED_STATES
-
-
 def open_blockers(pm: PilotModel) -> list[dict[str, Any]]:
+    """What blocks the model now (``rules.open_blocker_reasons``): nothing once it is closed."""
+    if not rules.is_open(pm.state):
+        return []
     rows: list[dict[str, Any]] = [
         {"reason": b.reason, "label": b.get_reason_display(), "note": b.note, "set_by": b.set_by, "set_at": b.set_at, "derived": False}
         for b in pm.blockers.filter(cleared_at__isnull=True).select_related("set_by")
     ]
-    if derived_db_blocker(pm) and not any(r["reason"] == BlockerReason.NO_POPULATION_DB_PERMISSION for r in rows):
+    if rules.has_derived_db_blocker(pm) and not any(r["reason"] == BlockerReason.NO_POPULATION_DB_PERMISSION for r in rows):
         rows.append(
             {
                 "reason": BlockerReason.NO_POPULATION_DB_PERMISSION.value,
@@ -399,17 +289,21 @@ def open_blockers(pm: PilotModel) -> list[dict[str, Any]]:
 
 
 def available_buttons(pm: PilotModel, user: Any) -> list[dict[str, str]]:
-    names = services.available_actions(pm, user)
+    names = selectors.available_actions(pm, user)
     buttons = []
     for name in names:
-        tone = "primary" if name in PRIMARY_ACTIONS else "danger" if name in RETURN_ACTIONS else "secondary"
+        tone = button_tone(name)
         buttons.append({"name": name, "label": action_label(name), "url": action_url(pm.pk, name), "tone": tone})
     order = {"primary": 0, "secondary": 1, "danger": 2}
     return sorted(buttons, key=lambda b: order[b["tone"]])
 
 
-def _state_label(value: str) -> str:
-    return str(State(value).label) if value in State.values else value
+def button_tone(name: str) -> str:
+    """primary, danger (sending back or ending) or secondary, from the action's declaration."""
+    button = REGISTRY[name].button
+    if button in (Button.RETURN, Button.DANGER):
+        return "danger"
+    return str(button)
 
 
 def audit_rows(pm: PilotModel) -> list[dict[str, Any]]:
@@ -420,8 +314,8 @@ def audit_rows(pm: PilotModel) -> list[dict[str, Any]]:
             "label": event_label(e.action),
             "refused": e.action.startswith("refused."),
             "reason": e.payload.get("reason", "") if e.action.startswith("refused.") else "",
-            "from_label": _state_label(e.from_state),
-            "to_label": _state_label(e.to_state),
+            "from_label": state_label(e.from_state),
+            "to_label": state_label(e.to_state),
         }
         for e in entries
     ]
@@ -459,15 +353,15 @@ def completion_reports(pm: PilotModel) -> list[CompletionReport]:
 
 def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
     """Everything the detail page shows: SPEC §3 fields, decisions, evidence and trail."""
-    totals = pm.funding_requests.aggregate(requested=Sum("amount"), approved=Sum("approved_amount"))
+    totals = pm.funding_requests.aggregate(requested=rules.requested_sum(), approved=rules.approved_sum())
     today = clock.today()
     deliverables = list(pm.deliverables.all())
     return {
         "pm": pm,
         "bucket": bucket_of(pm.state),
-        "overdue": pm.deadline < today and pm.state not in CLOSED_STATES,
+        "overdue": rules.is_overdue(pm, today),
         "days_left": (pm.deadline - today).days,
-        "days_over": max(0, (today - pm.deadline).days),
+        "days_over": rules.days_overdue(pm, today),
         "coordinating": list(pm.coordinating_agencies.order_by("code")),
         "lead_terms": list(pm.lead_terms.select_related("agency")),
         "deliverables": deliverables,
@@ -487,16 +381,24 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
 
 
 def action_context(pm: PilotModel, action: str) -> dict[str, Any]:
-    """What a decider needs beside the form: the request being appraised, the report being verified."""
+    """What a decider needs beside the form: what the step they decide is about.
+
+    Read off the pending step the action decides (its route), not the
+    action's name, so a declared step gets the same help.
+    """
     context: dict[str, Any] = {}
-    if action in {"approve_funding", "return_funding", "reject_funding"}:
-        pending = pm.steps.filter(outcome=Outcome.PENDING).first()
-        if pending is not None:
-            context["funding_request"] = FundingRequest.objects.filter(step=pending).prefetch_related("lines").first()
-    if action in {"verify_completion", "return_completion", "sign_off", "return_signoff"}:
+    if not REGISTRY[action].nodes:
+        return context
+    pending = pm.steps.filter(outcome=Outcome.PENDING).first()
+    if pending is None or not set(REGISTRY[action].nodes) & {routing.node_of_step(pending.kind)}:
+        return context
+    route = routing.ROUTES[pending.kind]
+    if route.funding:
+        context["funding_request"] = FundingRequest.objects.filter(step=pending).prefetch_related("lines").first()
+    elif pending.kind in (StepKind.COMPLETION_VERIFICATION, StepKind.COMPLETION_SIGNOFF):
         reports = completion_reports(pm)
         context["report"] = reports[-1] if reports else None
-    if action in {"approve_registration", "return_registration"}:
+    elif pending.kind == StepKind.REGISTRATION_REVIEW:
         context["registration"] = {
             "deliverables": list(pm.deliverables.all()),
             "coordinating": list(pm.coordinating_agencies.order_by("code")),

@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from approvals import clock
 from approvals.roles import Role
 
+from . import rules
 from .models import PilotModel, Reminder, ReminderKind
-from .states import OPEN_STATES
 
 log = logging.getLogger(__name__)
 
+# Reminders start a week before the deadline (the dashboard's "due soon" is wider).
 DUE_SOON_DAYS = 7
 ESCALATE_AFTER_DAYS = 30
 
@@ -61,18 +62,17 @@ def notices_for(day: dt.date) -> Iterator[Notice]:
     """Every reminder due on ``day``, one per (model, kind, recipient)."""
     leaders = _leader_emails()
     models = (
-        PilotModel.objects.filter(state__in=OPEN_STATES, deadline__lte=day + dt.timedelta(days=DUE_SOON_DAYS))
+        PilotModel.objects.filter(rules.open_q(), deadline__lte=day + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related("responsible_officer", "lead_agency")
         .order_by("deadline", "number")
     )
     for pm in models:
-        days_left = (pm.deadline - day).days
         officer = pm.responsible_officer.email if pm.responsible_officer.is_active else ""
-        if days_left >= 0:
+        if not rules.is_overdue(pm, day):
             if officer:
                 yield Notice(pm, ReminderKind.DUE_SOON, officer, 0)
             continue
-        overdue = -days_left
+        overdue = rules.days_overdue(pm, day)
         head = pm.lead_agency.current_head
         recipients = [officer, head.email if head is not None else ""]
         for email in dict.fromkeys(r for r in recipients if r):

@@ -1,6 +1,8 @@
-"""The lifecycle's enums, in one place: states, buckets, actions, reasons, money kinds."""
+"""The lifecycle's enums, in one place: states, buckets, action verbs, reasons, money kinds."""
 
 from __future__ import annotations
+
+import enum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,32 +57,37 @@ def bucket_of(state: str) -> str | None:
     return BUCKET_OF_STATE[state]
 
 
-class Action(models.TextChoices):
-    """Every action of SPEC §4: one verb, one service, one API action."""
+class Action(enum.StrEnum):
+    """The verbs of the built-in actions, for code that names one.
 
-    REGISTER = "register", _("Đăng ký mô hình")
-    APPROVE_REGISTRATION = "approve_registration", _("Chấp thuận đăng ký")
-    RETURN_REGISTRATION = "return_registration", _("Trả lại hồ sơ đăng ký")
-    RESUBMIT_REGISTRATION = "resubmit_registration", _("Gửi lại hồ sơ đăng ký")
-    WITHDRAW = "withdraw", _("Rút đăng ký")
-    REQUEST_FUNDING = "request_funding", _("Đề xuất kinh phí")
-    APPROVE_FUNDING = "approve_funding", _("Phê duyệt kinh phí")
-    RETURN_FUNDING = "return_funding", _("Trả lại đề xuất kinh phí")
-    REJECT_FUNDING = "reject_funding", _("Từ chối đề xuất kinh phí")
-    START_DEPLOYMENT = "start_deployment", _("Bắt đầu triển khai")
-    REPORT_PROGRESS = "report_progress", _("Báo cáo tiến độ")
-    SUBMIT_COMPLETION = "submit_completion", _("Báo cáo hoàn thành")
-    VERIFY_COMPLETION = "verify_completion", _("Xác nhận kết quả")
-    RETURN_COMPLETION = "return_completion", _("Trả lại báo cáo hoàn thành")
-    SIGN_OFF = "sign_off", _("Ký duyệt hoàn thành")
-    RETURN_SIGNOFF = "return_signoff", _("Trả lại (không ký duyệt)")
-    SET_BLOCKER = "set_blocker", _("Ghi nhận vướng mắc")
-    CLEAR_BLOCKER = "clear_blocker", _("Gỡ vướng mắc")
-    UPDATE_DETAILS = "update_details", _("Cập nhật thông tin")
-    EXTEND_DEADLINE = "extend_deadline", _("Gia hạn thời hạn")
-    REASSIGN_LEAD_AGENCY = "reassign_lead_agency", _("Giao lại cơ quan chủ trì")
-    RECORD_DB_PERMISSION = "record_db_permission", _("Ghi nhận cho phép kết nối CSDLQG về dân cư")
-    CANCEL = "cancel", _("Hủy mô hình")
+    Each is declared, with its label, roles and situation, by its
+    ``ActionSpec`` in ``workflows/services``; readers iterate the registry
+    (``workflows.actions.REGISTRY``), so an extension's action needs no entry here.
+    """
+
+    REGISTER = "register"
+    APPROVE_REGISTRATION = "approve_registration"
+    RETURN_REGISTRATION = "return_registration"
+    RESUBMIT_REGISTRATION = "resubmit_registration"
+    WITHDRAW = "withdraw"
+    REQUEST_FUNDING = "request_funding"
+    APPROVE_FUNDING = "approve_funding"
+    RETURN_FUNDING = "return_funding"
+    REJECT_FUNDING = "reject_funding"
+    START_DEPLOYMENT = "start_deployment"
+    REPORT_PROGRESS = "report_progress"
+    SUBMIT_COMPLETION = "submit_completion"
+    VERIFY_COMPLETION = "verify_completion"
+    RETURN_COMPLETION = "return_completion"
+    SIGN_OFF = "sign_off"
+    RETURN_SIGNOFF = "return_signoff"
+    SET_BLOCKER = "set_blocker"
+    CLEAR_BLOCKER = "clear_blocker"
+    UPDATE_DETAILS = "update_details"
+    EXTEND_DEADLINE = "extend_deadline"
+    REASSIGN_LEAD_AGENCY = "reassign_lead_agency"
+    RECORD_DB_PERMISSION = "record_db_permission"
+    CANCEL = "cancel"
 
 
 class BlockerReason(models.TextChoices):
@@ -95,19 +102,6 @@ class BlockerReason(models.TextChoices):
     REORGANISATION = "reorganisation", _("Sắp xếp bộ máy")
     WAITING_ON_CENTRAL = "waiting_on_central", _("Phụ thuộc Trung ương")
     OTHER = "other", _("Khác")
-
-
-# DOMAIN.md's codes, for documents that use them.
-DOMAIN_CODE_OF_REASON = {
-    BlockerReason.NO_FUNDING: "THIEU_KINH_PHI",
-    BlockerReason.WRONG_LEAD_AGENCY: "SAI_CQ_CHU_TRI",
-    BlockerReason.NO_POPULATION_DB_PERMISSION: "CHUA_DUOC_KET_NOI_CSDLDC",
-    BlockerReason.LEGACY_SYSTEMS: "HE_THONG_CU_ROI_RAC",
-    BlockerReason.DATA_QUALITY: "DU_LIEU_CHUA_DUNG_DU_SACH_SONG",
-    BlockerReason.REORGANISATION: "SAP_XEP_BO_MAY",
-    BlockerReason.WAITING_ON_CENTRAL: "PHU_THUOC_TRUNG_UONG",
-    BlockerReason.OTHER: "KHAC",
-}
 
 
 class FundingSource(models.TextChoices):

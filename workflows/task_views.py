@@ -18,8 +18,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from viewflow.workflow.status import STATUS
 
 from approvals.client_ip import client_ip
+from approvals.exceptions import DomainError, Invalid, NotFound
+
+from .actions import actions_of_node
+from .labels import action_label
+from .page_forms import page_form_for
+from .page_selectors import action_context, button_tone
+from .routing import OPEN_TASK
+from .selectors import available_actions, get_visible, pilot_model_of_task
+from .services import perform
 
 
 class DecisionView(LoginRequiredMixin, View):
@@ -29,11 +39,6 @@ class DecisionView(LoginRequiredMixin, View):
         return request.activation.task  # type: ignore[attr-defined]
 
     def _pilot_model(self, request: HttpRequest) -> Any:
-        from approvals.exceptions import NotFound
-
-        from .page_selectors import pilot_model_of_task
-        from .services import get_visible
-
         pilot_model = pilot_model_of_task(self._task(request))
         if pilot_model is None:
             raise Http404
@@ -43,25 +48,20 @@ class DecisionView(LoginRequiredMixin, View):
             raise Http404 from None
 
     def _context(self, request: HttpRequest, pilot_model: Any, *, bound: Any = None, bound_action: str = "") -> dict[str, Any]:
-        from viewflow.workflow.status import STATUS
-
-        from .forms import PAGE_FORMS
-        from .page_selectors import RETURN_ACTIONS, action_context
-        from .services import available_actions
-        from .states import Action
-
         task = self._task(request)
         allowed = set(available_actions(pilot_model, request.user))
-        node_actions = [name for name in getattr(task.flow_task, "actions", ()) if name in allowed]
+        node_actions = [name for name in actions_of_node(task.flow_task.name) if name in allowed]
         forms = []
         for name in node_actions:
-            form = bound if name == bound_action and bound is not None else PAGE_FORMS[name](pilot_model=pilot_model, user=request.user)
+            page_form = page_form_for(name)
+            assert page_form is not None
+            form = bound if name == bound_action and bound is not None else page_form(pilot_model=pilot_model, user=request.user)
             forms.append(
                 {
                     "name": name,
-                    "label": Action(name).label,
+                    "label": action_label(name),
                     "form": form,
-                    "danger": name in RETURN_ACTIONS,
+                    "danger": button_tone(name) == "danger",
                     **action_context(pilot_model, name),
                 }
             )
@@ -87,8 +87,6 @@ class DecisionView(LoginRequiredMixin, View):
         )
 
     def _is_open(self, request: HttpRequest) -> bool:
-        from .bridge import OPEN_TASK
-
         task = self._task(request)
         task.refresh_from_db()
         return task.status in OPEN_TASK
@@ -100,20 +98,15 @@ class DecisionView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, pilot_model))
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        from approvals.exceptions import DomainError, Invalid
-
-        from .forms import PAGE_FORMS
-        from .services import perform
-        from .states import Action
-
         pilot_model = self._pilot_model(request)
         if not self._is_open(request):
             return self._stale(request, pilot_model, status=409)
         task = self._task(request)
         action = request.POST.get("action", "")
-        if action not in getattr(task.flow_task, "actions", ()) or action not in PAGE_FORMS:
+        page_form = page_form_for(action)
+        if action not in actions_of_node(task.flow_task.name) or page_form is None:
             return self._stale(request, pilot_model, status=409, message=_("Thao tác không thuộc bước này."))
-        form = PAGE_FORMS[action](data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user)
+        form = page_form(data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user)
         try:
             perform(
                 action,
@@ -129,5 +122,5 @@ class DecisionView(LoginRequiredMixin, View):
             return render(request, self.template_name, context, status=400)
         except DomainError as error:
             return self._stale(request, pilot_model, status=error.status, message=str(error))
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": Action(action).label})
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": action_label(action)})
         return HttpResponseRedirect(reverse("workflows:detail", kwargs={"pk": pilot_model.pk}))

@@ -28,13 +28,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals.client_ip import client_ip
-from approvals.exceptions import DomainError, Forbidden, Invalid, NotFound
+from approvals.exceptions import Conflict, DomainError, Forbidden, Invalid, NotFound
 from approvals.permissions import agency_id_of, authorising_role
 from approvals.roles import Role, roles_of
 
-from . import claims, evidence, page_selectors, services
-from .forms import PAGE_FORMS, ModelFilterForm, PageForm, RegisterPage
+from . import claims, evidence, page_selectors, selectors, services
+from .actions import REGISTRY
+from .labels import action_label
 from .models import EvidenceFile
+from .page_forms import ModelFilterForm, PageForm, RegisterPage, page_form_for
 from .states import Action
 
 PAGE_SIZE = 25
@@ -52,7 +54,7 @@ def _refused(request: HttpRequest, error: DomainError, *, pilot_model: Any = Non
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Any:
     try:
-        return services.get_visible(request.user, pk)
+        return selectors.get_visible(request.user, pk)
     except NotFound:
         raise Http404 from None
 
@@ -109,9 +111,9 @@ def _action_page(
         "form": form,
         "pm": pilot_model,
         "action": action,
-        "action_label": Action(action).label,
+        "action_label": action_label(action),
         "task_id": request.GET.get("task") or request.POST.get("task") or "",
-        "danger": action in page_selectors.RETURN_ACTIONS,
+        "danger": page_selectors.button_tone(action) == "danger",
         **(page_selectors.action_context(pilot_model, action) if pilot_model is not None else {}),
     }
     return render(request, "workflows/action.html", context, status=status)
@@ -121,13 +123,13 @@ def _action_page(
 @require_http_methods(["GET", "POST"])
 def pilot_model_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action's form: GET shows it, POST hands it to the service."""
-    form_class = PAGE_FORMS.get(action)
+    form_class = page_form_for(action)
     if form_class is None:
         raise Http404
     pilot_model = _visible_or_404(request, pk)
     if request.method == "GET":
-        if action not in services.available_actions(pilot_model, request.user):
-            return _refused(request, _why_not(request.user, pilot_model, action), pilot_model=pilot_model, title=str(Action(action).label))
+        if action not in selectors.available_actions(pilot_model, request.user):
+            return _refused(request, _why_not(request.user, pilot_model, action), pilot_model=pilot_model, title=action_label(action))
         form = form_class(pilot_model=pilot_model, user=request.user)
         return _action_page(request, form=form, pilot_model=pilot_model, action=action)
     form = form_class(data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user)
@@ -146,16 +148,14 @@ def pilot_model_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     except NotFound:
         raise Http404 from None
     except DomainError as error:
-        return _refused(request, error, pilot_model=pilot_model, title=str(Action(action).label))
-    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": Action(action).label})
+        return _refused(request, error, pilot_model=pilot_model, title=action_label(action))
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": action_label(action)})
     return HttpResponseRedirect(reverse("workflows:detail", kwargs={"pk": pilot_model.pk}))
 
 
 def _why_not(user: Any, pilot_model: Any, action: str) -> DomainError:
     """Why an action is not offered: the role (403) or the model's situation (409)."""
-    from approvals.exceptions import Conflict
-
-    spec = services.REGISTRY[action]
+    spec = REGISTRY[action]
     if authorising_role(user, spec.roles, lead_agency_id=pilot_model.lead_agency_id) is None:
         return Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     return Conflict(_("Thao tác này không thực hiện được ở tình trạng hiện tại của mô hình (hoặc bạn không được tự quyết định hồ sơ của mình)."))
@@ -166,19 +166,19 @@ def _why_not(user: Any, pilot_model: Any, action: str) -> DomainError:
 def pilot_model_register(request: HttpRequest) -> HttpResponse:
     """pilot_model_register: only an officer registers, for their own agency."""
     if Role.OFFICER not in roles_of(request.user):
-        return _refused(request, Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình.")), title=str(Action.REGISTER.label))
+        return _refused(request, Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình.")), title=action_label(Action.REGISTER))
     if request.method == "GET":
         form = RegisterPage(user=request.user)
-        return render(request, "workflows/action.html", {"form": form, "action": "register", "action_label": Action.REGISTER.label})
+        return render(request, "workflows/action.html", {"form": form, "action": "register", "action_label": action_label(Action.REGISTER)})
     form = RegisterPage(data=request.POST, user=request.user)
     try:
         pilot_model = services.pilot_model_register(actor=request.user, data=form.action_data(), ip=client_ip(request))
     except Invalid as error:
         form.show_errors(error.errors)
-        context = {"form": form, "action": "register", "action_label": Action.REGISTER.label}
+        context = {"form": form, "action": "register", "action_label": action_label(Action.REGISTER)}
         return render(request, "workflows/action.html", context, status=400)
     except DomainError as error:
-        return _refused(request, error, title=str(Action.REGISTER.label))
+        return _refused(request, error, title=action_label(Action.REGISTER))
     messages.success(request, _("Đã đăng ký Mô hình %(n)s; hồ sơ đã gửi Công an tỉnh thẩm định.") % {"n": pilot_model.number})
     return HttpResponseRedirect(reverse("workflows:detail", kwargs={"pk": pilot_model.pk}))
 

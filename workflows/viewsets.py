@@ -21,16 +21,16 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 from viewflow.workflow.flow import FlowViewset
 
+from approvals.exceptions import NotFound
+
+from .models import FundingRequest, PilotModel
+from .selectors import get_visible
+
 View = Callable[..., HttpResponseBase]
 
 
 def _visible_process(user: Any, process_pk: Any) -> bool:
     """Whether ``user`` may see the pilot model behind a main or funding-round process."""
-    from approvals.exceptions import NotFound
-
-    from .models import FundingRequest, PilotModel
-    from .services import get_visible
-
     model_id = PilotModel.objects.filter(process_id=process_pk).values_list("pk", flat=True).first()
     if model_id is None:
         model_id = FundingRequest.objects.filter(process_id=process_pk).values_list("pilot_model_id", flat=True).first()

@@ -17,7 +17,7 @@ from django.db import OperationalError
 from approvals.models import AuditEntry
 from tests.api.conftest import ApiFor
 from tests.factories import Driver, completion_data, evidence_pdf, exe_named_pdf, funding_data
-from workflows import services
+from workflows import selectors
 from workflows.models import EvidenceFile, PilotModel
 
 
@@ -35,7 +35,7 @@ def test_available_actions_are_those_that_pass_role_state_and_duties(api: ApiFor
     response = api("police").get(url(pm), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     names = [a["name"] for a in response.json()["actions"]]
-    assert names == services.available_actions(pm, drive.p["police"])
+    assert names == selectors.available_actions(pm, drive.p["police"])
     assert "approve_registration" in names and "sign_off" not in names
     assert {"name": "approve_registration", "label": "Approve registration"} in response.json()["actions"]
     assert api("inspector").get(url(pm)).json() == {"actions": []}
@@ -194,7 +194,7 @@ def test_a_lock_timeout_is_a_409_never_a_500(api: ApiFor, drive: Driver, monkeyp
     def locked(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("canceling statement due to lock timeout")
 
-    monkeypatch.setattr("workflows.services.base._run_locked", locked)
+    monkeypatch.setattr("workflows.services.pipeline._run_locked", locked)
     acting = api("police").post(url(pm, "approve_registration"), {}, format="json")
     assert (acting.status_code, acting.json()["code"]) == (409, "conflict")
     monkeypatch.setattr("workflows.api.views.detail_of", locked)

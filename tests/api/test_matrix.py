@@ -31,7 +31,7 @@ from tests.workflows.matrix_spec import OK, ROLES, RULES, SITUATIONS, Situation,
 from workflows.models import PilotModel
 from workflows.states import Action
 
-ACTIONS = [action for action in Action.values if action != Action.REGISTER]
+ACTIONS = [action for action in Action if action != Action.REGISTER]
 SITUATION_BY_NAME = {s.name: s for s in SITUATIONS}
 
 

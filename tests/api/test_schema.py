@@ -1,8 +1,8 @@
 """The OpenAPI schema: valid, served with local assets, one documented body per action.
 
-The documented bodies (``workflows.api.serializers``) describe what the
-services' forms (``workflows.inputs``) accept; these tests keep the two in
-step, field by field, so an integrator can drive a model from the schema.
+The documented bodies are generated from the services' input forms
+(``workflows.api.form_schema``); these tests check the result field by
+field, so an integrator can drive a model from the schema.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from workflows import services
-from workflows.api.serializers import ACTION_BODIES, RegisterBody
+from workflows.actions import REGISTRY, model_actions
+from workflows.api.form_schema import body_for, body_name
 from workflows.inputs import RegisterForm
-from workflows.states import Action
 
-ACTIONS = [action for action in Action.values if action != Action.REGISTER]
+ACTIONS = sorted(model_actions())
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,7 @@ def test_every_action_is_an_operation_with_its_own_request_body(schema: dict[str
         operation = schema["paths"][f"/api/v1/pilot-models/{{id}}/actions/{action}/"]["post"]
         content = operation["requestBody"]["content"]
         ref = content["application/json"]["schema"]["$ref"]
-        assert ref == f"#/components/schemas/{ACTION_BODIES[action].__name__}"
+        assert ref == f"#/components/schemas/{body_name(REGISTRY[action].form_class)}"
         assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409"}
     multipart = schema["paths"]["/api/v1/pilot-models/{id}/actions/submit_completion/"]["post"]["requestBody"]["content"]
     assert multipart["multipart/form-data"]["schema"]["$ref"] == "#/components/schemas/SubmitCompletionMultipart"
@@ -62,11 +61,23 @@ def _body_fields(serializer_class: type) -> dict[str, bool]:
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_each_documented_body_matches_the_service_form(action: str) -> None:
-    assert _body_fields(ACTION_BODIES[action]) == _form_fields(services.REGISTRY[action].form_class)
+    form_class = REGISTRY[action].form_class
+    assert _body_fields(body_for(form_class)) == _form_fields(form_class)
 
 
 def test_the_registration_body_matches_the_registration_form() -> None:
-    assert _body_fields(RegisterBody) == _form_fields(RegisterForm)
+    assert _body_fields(body_for(RegisterForm)) == _form_fields(RegisterForm)
+
+
+def test_a_form_limit_reaches_the_schema(schema: dict[str, Any]) -> None:
+    """The limits are read off the form fields: written once, documented as written."""
+    body = schema["components"]["schemas"]["ApproveFundingBody"]["properties"]
+    assert body["approved_amount"]["minimum"] == 1
+    assert body["approved_amount"]["maximum"] == 10**13
+    pattern = body["decision_number"]["pattern"]
+    assert re.fullmatch(pattern, "1234/QĐ-UBND") and not re.fullmatch(pattern, "QĐ 1234")
+    lines = schema["components"]["schemas"]["RequestFundingBody"]["properties"]["lines"]
+    assert (lines["minItems"], lines["maxItems"]) == (1, 200)
 
 
 def test_the_docs_page_loads_its_assets_from_this_server(db: None) -> None:

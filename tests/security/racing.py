@@ -28,9 +28,9 @@ from approvals.events import Event
 from approvals.exceptions import Conflict, DomainError, Invalid
 from approvals.models import ApprovalStep, AuditEntry, Outcome
 from tests.factories import Driver, approval_data, evidence_pdf, funding_data, registration_data
-from workflows import bridge, services
+from workflows import flow_sync, services
+from workflows.actions import REGISTRY
 from workflows.models import EvidenceFile, PilotModel
-from workflows.services.base import REGISTRY
 from workflows.states import Action
 
 DELIVERABLE = "Bệnh viện áp dụng"
@@ -160,7 +160,7 @@ SITUATIONS: dict[str, Builder] = {
 }
 
 # Every action of SPEC §4 but register (raced separately, see ``race_register``).
-assert {name.split("@")[0] for name in SITUATIONS} == set(Action.values) - {"register"}
+assert {name.split("@")[0] for name in SITUATIONS} == set(Action) - {"register"}
 
 
 @dataclass
@@ -277,8 +277,8 @@ def race_action(drive: Driver, case: str, *, number: int, threads: int) -> RaceR
     result.evidence_files_on_disk = _evidence_on_disk() - files_before
     result.evidence_rows = EvidenceFile.objects.count() - rows_before
     try:
-        bridge.assert_in_step(after)
-    except bridge.OutOfStep as exc:
+        flow_sync.assert_in_step(after)
+    except flow_sync.OutOfStep as exc:
         result.in_step = str(exc)
     return result
 
@@ -298,8 +298,8 @@ def race_register(drive: Driver, *, number: int, threads: int) -> RaceResult:
     result.version_delta = len(models)
     if len(models) == 1:
         try:
-            bridge.assert_in_step(models[0])
-        except bridge.OutOfStep as exc:
+            flow_sync.assert_in_step(models[0])
+        except flow_sync.OutOfStep as exc:
             result.in_step = str(exc)
     else:
         result.in_step = f"{len(models)} models with number {number}"
@@ -342,8 +342,8 @@ def race_mixed_funding(drive: Driver, *, number: int, threads: int) -> tuple[Rac
     result.pending_steps = ApprovalStep.objects.filter(pilot_model=pm, outcome=Outcome.PENDING).count()
     result.chain_ok = audit.verify().ok
     try:
-        bridge.assert_in_step(after)
-    except bridge.OutOfStep as exc:
+        flow_sync.assert_in_step(after)
+    except flow_sync.OutOfStep as exc:
         result.in_step = str(exc)
     return result, (winners[0] if len(winners) == 1 else ",".join(winners)), after.state
 

@@ -22,9 +22,11 @@ from rest_framework.test import APIClient
 from tests.factories import Driver
 from tests.security.racing import SITUATIONS, Situation
 from tests.security.test_access_matrix import _lifecycle
+from workflows.actions import model_actions
 from workflows.fields import CodeListField, ObjectField, RowsField, StrictBooleanField
 from workflows.models import PilotModel
-from workflows.services.base import REGISTRY
+
+REGISTRY = model_actions()
 
 CASES = sorted(case for case in SITUATIONS if "@" not in case)
 NATURAL: dict[type[forms.Field], type] = {StrictBooleanField: bool, RowsField: list, CodeListField: list, ObjectField: dict}

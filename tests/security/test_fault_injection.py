@@ -19,7 +19,7 @@ from django.conf import settings
 from approvals import audit
 from tests.factories import Driver, evidence_pdf, registration_data
 from tests.security.racing import SITUATIONS
-from workflows import bridge, services
+from workflows import flow_sync, services
 
 APPS = ("approvals", "workflows", "viewflow", "django_tasks_db")
 
@@ -57,7 +57,7 @@ def _fail_before_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     def assert_in_step(pilot_model: Any) -> None:
         raise Injected("just before commit, after the task was completed")
 
-    monkeypatch.setattr(bridge, "assert_in_step", assert_in_step)
+    monkeypatch.setattr(flow_sync, "assert_in_step", assert_in_step)
 
 
 FAULTS = {"audit_write": _fail_audit, "before_commit": _fail_before_commit}

@@ -139,9 +139,11 @@ def _post(client: Client, pm: PilotModel, case: Case, data: dict[str, Any]) -> A
 
 
 def test_every_action_has_a_case() -> None:
-    from workflows.forms import PAGE_FORMS
+    from workflows.actions import model_actions
+    from workflows.page_forms import page_form_for
 
-    assert {c.action for c in CASES} == set(PAGE_FORMS)
+    assert {c.action for c in CASES} == set(model_actions())
+    assert all(page_form_for(action) is not None for action in model_actions())
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)

@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 
 from tests.factories import Driver, registration_data
 from workflows import services
-from workflows.bridge import open_tasks
+from workflows.flow_sync import open_tasks
 
 
 def count(html: str, testid: str) -> int:

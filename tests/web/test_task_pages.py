@@ -8,7 +8,7 @@ from django.test import Client
 
 from approvals.models import AuditEntry
 from tests.factories import Driver
-from workflows.bridge import open_tasks
+from workflows.flow_sync import open_tasks
 
 
 def task_url(pm: Any) -> str:

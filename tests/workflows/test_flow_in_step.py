@@ -2,7 +2,7 @@
 
 The whole lifecycle, with every return loop, alternates between calling the
 service and posting the flow's own task page; after each action the open
-tasks are exactly what ``bridge.expected_main_nodes`` says.  A simulated
+tasks are exactly what ``flow_sync.expected_main_nodes`` says.  A simulated
 drift makes the action raise ``OutOfStep`` and rolls the whole action back.
 """
 
@@ -28,7 +28,7 @@ from tests.factories import (
     funding_data,
     model_snapshot,
 )
-from workflows import bridge, selectors
+from workflows import flow_sync, selectors
 from workflows.flows import FundingRoundFlow, PilotFlow
 from workflows.models import FundingRequest, PilotModel
 from workflows.states import State
@@ -37,13 +37,13 @@ TODAY = clock.today().strftime("%d/%m/%Y")
 
 
 def open_nodes(process: Any) -> set[str]:
-    return {task.flow_task.name for task in bridge.open_tasks(process)}
+    return {task.flow_task.name for task in flow_sync.open_tasks(process)}
 
 
 def assert_in_step(pm: PilotModel) -> None:
     """The main process's open tasks are the expected ones; a round's task is open only while pending."""
     pm = PilotModel.objects.get(pk=pm.pk)
-    assert open_nodes(pm.process) == bridge.expected_main_nodes(pm)
+    assert open_nodes(pm.process) == flow_sync.expected_main_nodes(pm)
     pending = pm.pending_step
     for request in FundingRequest.objects.filter(pilot_model=pm).exclude(process=None):
         is_pending = pending is not None and request.step_id == pending.pk
@@ -59,7 +59,7 @@ class TaskPages:
 
     def url(self, pm: PilotModel, node: str, *, flow: str = "pilot", process: Any = None) -> str:
         process = process or pm.process
-        tasks = [t for t in bridge.open_tasks(process) if t.flow_task.name == node]
+        tasks = [t for t in flow_sync.open_tasks(process) if t.flow_task.name == node]
         assert len(tasks) == 1, f"no single open {node} task"
         return f"/flow/{flow}/{process.pk}/{node}/{tasks[0].pk}/execute/"
 
@@ -153,7 +153,7 @@ def test_the_whole_lifecycle_with_every_return_loop_stays_in_step_through_servic
     assert {how for how, *_ in steps} == {"page", "service"}
     pm.process.refresh_from_db()
     assert pm.process.status == PROCESS.DONE
-    assert not Task.objects.filter(process=pm.process, status__in=bridge.OPEN_TASK).exists()
+    assert not Task.objects.filter(process=pm.process, status__in=flow_sync.OPEN_TASK).exists()
     assert audit.verify().ok
 
 
@@ -176,7 +176,7 @@ def _unchanged(drive: Driver, pm: PilotModel, action: str, who: str, data: dict[
     before = model_snapshot(pm.pk)
     entries = AuditEntry.objects.count()
 
-    with pytest.raises(bridge.OutOfStep):
+    with pytest.raises(flow_sync.OutOfStep):
         drive.act(action, pm, who, data)
 
     assert model_snapshot(pm.pk) == before
@@ -187,7 +187,7 @@ def test_an_action_whose_task_is_not_completed_raises_out_of_step_and_rolls_back
     drive: Driver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pm = drive.register()
-    monkeypatch.setattr(bridge, "complete", lambda process, node_name, actor: None)
+    monkeypatch.setattr(flow_sync, "complete", lambda process, nodes, actor: None)
 
     _unchanged(drive, pm, "approve_registration", "police")
 
@@ -197,14 +197,14 @@ def test_an_action_whose_task_is_not_completed_raises_out_of_step_and_rolls_back
 
 def test_a_task_cancelled_behind_the_services_back_makes_the_next_decision_roll_back(drive: Driver) -> None:
     pm = drive.funding_requested()
-    Task.objects.filter(process=pm.process, status__in=bridge.OPEN_TASK).update(status=STATUS.CANCELED)
+    Task.objects.filter(process=pm.process, status__in=flow_sync.OPEN_TASK).update(status=STATUS.CANCELED)
 
     _unchanged(drive, pm, "approve_funding", "finance", approval_data())
 
 
 def test_a_stray_open_task_makes_even_an_action_outside_the_flow_roll_back(drive: Driver) -> None:
     pm = drive.deploying()
-    stray = bridge.open_tasks(pm.process)[0]
+    stray = flow_sync.open_tasks(pm.process)[0]
     stray.pk = None
     stray.flow_task = PilotFlow.signoff
     stray.save()
@@ -219,11 +219,11 @@ def test_a_drift_seen_from_the_task_page_rolls_back_too(
     url = pages.url(pm, "registration_review")
     before = model_snapshot(pm.pk)
     entries = AuditEntry.objects.count()
-    monkeypatch.setattr(bridge, "complete", lambda process, node_name, actor: None)
+    monkeypatch.setattr(flow_sync, "complete", lambda process, nodes, actor: None)
     client = Client()
     client.force_login(drive.p["police"], backend="django.contrib.auth.backends.ModelBackend")
 
-    with pytest.raises(bridge.OutOfStep):
+    with pytest.raises(flow_sync.OutOfStep):
         client.post(url, {"action": "approve_registration", "version": pm.version})
 
     assert model_snapshot(pm.pk) == before
@@ -252,7 +252,7 @@ def test_cancel_ends_the_process_and_every_open_task(drive: Driver, where: str) 
     for process in processes:
         process.refresh_from_db()
         assert process.status == PROCESS.CANCELED
-        assert bridge.open_tasks(process) == []
+        assert flow_sync.open_tasks(process) == []
     assert_in_step(pm)
 
 
@@ -260,14 +260,14 @@ def test_withdraw_ends_the_process_like_cancel(drive: Driver) -> None:
     pm = drive.withdrawn()
 
     pm.process.refresh_from_db()
-    assert (pm.state, pm.process.status, bridge.open_tasks(pm.process)) == (State.CANCELLED, PROCESS.CANCELED, [])
+    assert (pm.state, pm.process.status, flow_sync.open_tasks(pm.process)) == (State.CANCELLED, PROCESS.CANCELED, [])
 
 
 def test_reassigning_the_lead_agency_moves_the_agency_task_to_the_new_agency(
     drive: Driver, pages: TaskPages, officer: User, other_officer: User
 ) -> None:
     pm = drive.deploying()
-    task = bridge.open_tasks(pm.process)[0]
+    task = flow_sync.open_tasks(pm.process)[0]
     syt, sgddt = Agency.objects.get(code="SYT"), Agency.objects.get(code="SGDDT")
     assert (task.flow_task.name, task.owner_permission) == ("deploy", agency_permission(syt.pk))
     task.flow_task.activation_class(task).assign(officer)  # the old agency's officer had claimed it

@@ -26,11 +26,12 @@ from approvals.exceptions import DomainError, Forbidden, Invalid
 from approvals.models import AuditEntry, Outcome
 from tests.factories import Driver, built_once, evidence_pdf, model_snapshot, registration_data
 from tests.workflows.matrix_spec import OK, ROLES, RULES, SITUATIONS, Situation, expected
-from workflows import bridge, services
+from workflows import flow_sync, services
+from workflows.actions import model_actions
 from workflows.models import PilotModel
 from workflows.states import Action, State, StepKind
 
-ACTIONS = [action for action in Action.values if action != Action.REGISTER]
+ACTIONS = [action for action in Action if action != Action.REGISTER]
 SITUATION_BY_NAME = {s.name: s for s in SITUATIONS}
 
 
@@ -84,7 +85,7 @@ def test_each_situation_is_built_as_declared(world: World, db: None, situation: 
     assert _open_blockers(pm) == set(situation.blockers)
     assert _registration_outcome(pm) == situation.registration
     assert sorted(pm.coordinating_agencies.values_list("code", flat=True)) == ["SGDDT"]
-    bridge.assert_in_step(pm)
+    flow_sync.assert_in_step(pm)
     # Every combination starts from this snapshot: the rollbacks really restore it.
     assert model_snapshot(pm.pk) == world.snapshots[situation.name]
 
@@ -99,8 +100,8 @@ def test_the_situations_cover_every_state_and_every_pending_step() -> None:
 
 def test_the_matrix_has_a_rule_for_every_action_and_every_action_has_a_service() -> None:
     assert set(RULES) == set(ACTIONS)
-    assert set(services.REGISTRY) == set(ACTIONS)
-    assert len(Action.values) == 23  # the 22 below, and register
+    assert set(model_actions()) == set(ACTIONS)
+    assert len(Action) == 23  # the 22 below, and register
     assert len(ACTIONS) == 22
 
 
@@ -153,8 +154,8 @@ def test_every_action_in_every_situation_by_every_role_follows_the_spec(
         assert _open_blockers(pm) == rule.blockers_after(situation)
         assert entry.action == rule.event
         assert (entry.from_state, entry.to_state) == (situation.state, state)
-        bridge.assert_in_step(pm)
-        assert {t.flow_task.name for t in bridge.open_tasks(pm.process)} == bridge.expected_main_nodes(pm)
+        flow_sync.assert_in_step(pm)
+        assert {t.flow_task.name for t in flow_sync.open_tasks(pm.process)} == flow_sync.expected_main_nodes(pm)
     else:
         assert model_snapshot(pk) == before
         assert entry.action == f"refused.{action}"
@@ -203,7 +204,7 @@ def test_registering_a_model_is_for_an_officer_of_its_lead_agency_only(world: Wo
         assert entries[0].action == "registration.submitted"
         assert (pm.state, _pending_kind(pm)) == (State.REGISTERED, StepKind.REGISTRATION_REVIEW)
         assert _totals()[0] == before[0] + 1
-        bridge.assert_in_step(pm)
+        flow_sync.assert_in_step(pm)
     else:
         assert entries[0].action == "refused.register"
         assert entries[0].payload["status"] == 403

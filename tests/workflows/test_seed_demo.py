@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 
 from approvals import audit, clock
 from approvals.models import AgencyHead, Official
-from workflows.bridge import assert_in_step
+from workflows.flow_sync import assert_in_step
 from workflows.models import Blocker, EvidenceFile, PilotModel
 from workflows.states import BlockerReason, Bucket, State, bucket_of
 

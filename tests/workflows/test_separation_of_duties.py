@@ -25,7 +25,7 @@ from tests.factories import (
     model_snapshot,
     registration_data,
 )
-from workflows import services
+from workflows import selectors, services
 from workflows.models import PilotModel
 from workflows.states import Action, State, StepKind
 
@@ -81,7 +81,7 @@ def test_officer_finance_syt_cannot_decide_a_funding_request_they_made(
 
     refused_as_separation_of_duties(drive, action, pm, "officer_finance_syt", data)
 
-    assert action not in services.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["officer_finance_syt"])
+    assert action not in selectors.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["officer_finance_syt"])
 
 
 def test_another_finance_officer_may_approve_the_request_officer_finance_syt_made(drive: Driver) -> None:
@@ -164,7 +164,7 @@ def test_whoever_verified_a_completion_report_cannot_sign_it_off(
 
     refused_as_separation_of_duties(drive, action, pm, "police_leader", data)
 
-    assert action not in services.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["police_leader"])
+    assert action not in selectors.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["police_leader"])
 
 
 def test_the_verifier_of_an_earlier_round_may_sign_off_a_later_one(drive: Driver, dual: dict[str, User]) -> None:

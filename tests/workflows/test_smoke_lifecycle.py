@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from approvals import audit
 from tests.factories import Driver, approval_data, evidence_pdf, funding_data
-from workflows.bridge import open_tasks
+from workflows.flow_sync import open_tasks
 from workflows.states import State
 
 

@@ -17,11 +17,11 @@ from approvals.exceptions import Forbidden, NotFound
 from approvals.models import AuditEntry
 from tests.factories import Driver, model_snapshot
 from tests.workflows.matrix_spec import RULES, SITUATIONS
-from workflows import bridge, selectors, services
+from workflows import flow_sync, selectors, services
 from workflows.models import PilotModel
 from workflows.states import Action
 
-ACTIONS = [action for action in Action.values if action != Action.REGISTER]
+ACTIONS = [action for action in Action if action != Action.REGISTER]
 OFFICER_ACTIONS = [action for action in ACTIONS if "lead_officer" in RULES[action].who]
 SITUATION = {s.name: s for s in SITUATIONS}
 
@@ -72,8 +72,8 @@ def test_an_officer_of_another_agency_cannot_tell_a_hidden_model_from_a_missing_
 
 def test_an_officer_of_another_agency_does_not_see_the_model_anywhere(coordinated: PilotModel, outsider: User) -> None:
     with pytest.raises(NotFound):
-        services.get_visible(outsider, coordinated.pk)
-    assert services.available_actions(coordinated, outsider) == []
+        selectors.get_visible(outsider, coordinated.pk)
+    assert selectors.available_actions(coordinated, outsider) == []
     assert not selectors.visible_models(outsider).filter(pk=coordinated.pk).exists()
     assert not selectors.inbox(outsider).exists()
 
@@ -81,7 +81,7 @@ def test_an_officer_of_another_agency_does_not_see_the_model_anywhere(coordinate
 def test_an_officer_of_another_agency_gets_404_on_the_task_page(coordinated: PilotModel, outsider: User) -> None:
     client = Client()
     client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
-    task = bridge.open_tasks(coordinated.process)[0]
+    task = flow_sync.open_tasks(coordinated.process)[0]
     url = f"/flow/pilot/{coordinated.process_id}/{task.flow_task.name}/{task.pk}/execute/"
 
     assert client.get(url).status_code == 404
@@ -92,7 +92,7 @@ def test_an_officer_of_another_agency_gets_404_on_the_task_page(coordinated: Pil
 def test_a_coordinating_agency_officer_sees_the_model_but_gets_forbidden_on_officer_actions(
     coordinated: PilotModel, other_officer: User, action: str
 ) -> None:
-    assert services.get_visible(other_officer, coordinated.pk).pk == coordinated.pk
+    assert selectors.get_visible(other_officer, coordinated.pk).pk == coordinated.pk
 
     _refused_once(coordinated, action, other_officer, Forbidden, RULES[action].data(SITUATION["deploying"]))
 
@@ -101,14 +101,14 @@ def test_a_coordinating_agency_officer_sees_the_model_in_lists_but_has_no_action
     coordinated: PilotModel, other_officer: User
 ) -> None:
     assert selectors.visible_models(other_officer).filter(pk=coordinated.pk).exists()
-    assert services.available_actions(coordinated, other_officer) == []
+    assert selectors.available_actions(coordinated, other_officer) == []
     assert not selectors.inbox(other_officer).exists()
 
 
 def test_the_lead_agency_officer_sees_and_may_act(coordinated: PilotModel, officer: User) -> None:
     assert selectors.visible_models(officer).filter(pk=coordinated.pk).exists()
     assert {"submit_completion", "report_progress", "set_blocker", "update_details"} <= set(
-        services.available_actions(coordinated, officer)
+        selectors.available_actions(coordinated, officer)
     )
     assert [t.flow_task.name for t in selectors.inbox(officer)] == ["deploy"]
 
@@ -119,14 +119,14 @@ def test_province_wide_roles_see_every_model(drive: Driver, outsider: User, who:
     second = drive.register(2, coordinating_agencies=["SGDDT"])
 
     assert set(selectors.visible_models(drive.p[who]).values_list("pk", flat=True)) == {first.pk, second.pk}
-    assert services.get_visible(drive.p[who], first.pk).pk == first.pk
+    assert selectors.get_visible(drive.p[who], first.pk).pk == first.pk
 
 
 def test_an_inspector_sees_everything_but_every_action_is_forbidden(coordinated: PilotModel, inspector: User) -> None:
     for action in ACTIONS:
         with pytest.raises(Forbidden):
             services.perform(action, pilot_model_id=coordinated.pk, actor=inspector, data={})
-    assert services.available_actions(coordinated, inspector) == []
+    assert selectors.available_actions(coordinated, inspector) == []
 
 
 def test_after_a_reassignment_the_old_lead_agency_loses_sight_and_the_new_one_gains_it(

@@ -21,7 +21,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.exceptions import DomainError, Invalid
-from workflows.services.base import _is_lock_error, _lock_failed
+from workflows.services.pipeline import is_lock_error, lock_failed
+
+from .language import activate_for
 
 # The key DRF uses for errors that belong to no single field; the services'
 # forms say ``__all__`` for the same thing, and the API speaks one dialect.
@@ -79,8 +81,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.status == status.HTTP_400_BAD_REQUEST:
             return Response(field_errors([str(exc)]), status=exc.status)
         return Response(error_body(exc, exc.code), status=exc.status)
-    if isinstance(exc, DatabaseError) and _is_lock_error(exc):
-        conflict = _lock_failed()  # the same answer perform gives
+    if isinstance(exc, DatabaseError) and is_lock_error(exc):
+        conflict = lock_failed()  # the same answer perform gives
         return Response(error_body(conflict, conflict.code), status=conflict.status)
     if isinstance(exc, SuspiciousOperation):
         # Among them: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files.
@@ -107,7 +109,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other URL under the API: a JSON 404, not the HTML page."""
-    from .language import activate_for
-
     activate_for(request)
     return JsonResponse(error_body(exceptions.NotFound.default_detail, "not_found"), status=404)

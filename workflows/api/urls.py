@@ -1,4 +1,4 @@
-"""``/api/v1/``: tokens, pilot models and their actions, the audit trail, the dashboard.
+"""``/api/v1/``: tokens, pilot models and their actions, the audit trail (the dashboard is ``reports.api``).
 
 Each action has a URL (and an OpenAPI operation) of its own, so the schema
 documents its body; any other action name answers 404 from the service.
@@ -30,7 +30,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pilot-models/<int:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="action"),
     path("pilot-models/<int:pk>/audit/", views.PilotModelAuditView.as_view(), name="audit"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     # Any other path under /api/v1/ (ending in a slash; CommonMiddleware adds a missing one).
     re_path(r"^.*/$", not_found),
 ]

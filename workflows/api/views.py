@@ -33,29 +33,25 @@ from approvals.client_ip import client_ip
 from approvals.exceptions import Forbidden, NotFound
 from approvals.models import AuditEntry
 from approvals.roles import Role, roles_of
-from reports.selectors import dashboard_summary
 
-from .. import services
-from ..selectors import visible_models
-from ..states import Action
+from .. import selectors, services
+from ..actions import REGISTRY, ActionSpec, model_actions
+from ..labels import action_label
+from ..selectors import filter_models, visible_models
 from . import language
 from .auth import AUTHENTICATION_CLASSES, TokenAuthentication
 from .errors import LockedOut
-from .filters import PilotModelFilterSerializer, apply_filters
+from .filters import PilotModelFilterSerializer
+from .form_schema import SubmitCompletionMultipart, body_for
 from .pagination import PageNumberPagination
 from .parsers import JSONParser, check_text
 from .queries import detail_of, with_details
 from .serializers import (
-    ACTION_BODIES,
-    ACTION_DOCS,
     AuditEntrySerializer,
     AvailableActionsSerializer,
     CredentialsSerializer,
-    DashboardSerializer,
     ErrorSerializer,
     PilotModelSerializer,
-    RegisterBody,
-    SubmitCompletionMultipart,
     TokenSerializer,
     VerificationSerializer,
 )
@@ -177,7 +173,7 @@ class PilotModelListView(ApiListView):
         filters = PilotModelFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         today = clock.today()
-        models = with_details(apply_filters(visible_models(request.user), filters.validated_data, today=today))
+        models = with_details(filter_models(visible_models(request.user), filters.validated_data, today=today))
         page = self.paginate_queryset(models)
         data = PilotModelSerializer(page, many=True, context={"today": today}).data
         return self.get_paginated_response(data)
@@ -189,7 +185,7 @@ class PilotModelListView(ApiListView):
             "An officer registers a model led by their own agency: new → (registered, registration_review). "
             "Refused when the number is taken, there is no deliverable or the deadline is past."
         ),
-        request=RegisterBody,
+        request=body_for(REGISTRY["register"].form_class),
         responses={201: PilotModelSerializer, 400: INVALID, 401: ERROR, 403: ERROR},
     )
     def post(self, request: Request) -> Response:
@@ -200,7 +196,7 @@ class PilotModelListView(ApiListView):
 @extend_schema(tags=["pilot-models"], summary="One model", responses={200: PilotModelSerializer, **READ_ERRORS})
 class PilotModelDetailView(ApiView):
     def get(self, request: Request, pk: int) -> Response:
-        return model_response(services.get_visible(request.user, pk).pk)
+        return model_response(selectors.get_visible(request.user, pk).pk)
 
 
 @extend_schema(
@@ -211,9 +207,9 @@ class PilotModelDetailView(ApiView):
 )
 class AvailableActionsView(ApiView):
     def get(self, request: Request, pk: int) -> Response:
-        pilot_model = services.get_visible(request.user, pk)
-        names = services.available_actions(pilot_model, request.user)
-        return Response({"actions": [{"name": name, "label": str(Action(name).label)} for name in names]})
+        pilot_model = selectors.get_visible(request.user, pk)
+        names = selectors.available_actions(pilot_model, request.user)
+        return Response({"actions": [{"name": name, "label": action_label(name)} for name in names]})
 
 
 class ActionView(ApiView):
@@ -233,8 +229,8 @@ class ActionView(ApiView):
             return json_object(request), []
         except (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.ValidationError):
             # Input is checked last (SPEC §4): an unknown model or action is still a 404.
-            services.get_visible(request.user, pk)
-            if action not in services.REGISTRY:
+            selectors.get_visible(request.user, pk)
+            if action not in REGISTRY:
                 raise NotFound(_("Không có thao tác '%(action)s'.") % {"action": action}) from None
             raise
 
@@ -260,18 +256,18 @@ class UnknownActionView(ActionView):
         return self.act(request, pk, action)
 
 
-def _action_view(name: str) -> type[ActionView]:
-    """A documented operation of its own per action, with its own request body."""
-    roles, situation = ACTION_DOCS[name]
-    body: Any = ACTION_BODIES[name]
+def _action_view(name: str, spec: ActionSpec) -> type[ActionView]:
+    """A documented operation of its own per action, with the body its input form takes."""
+    body: Any = body_for(spec.form_class)
     parsers: list[Any] = [JSONParser]
-    if name == Action.SUBMIT_COMPLETION:
+    if spec.takes_files:
         body = {"application/json": body, "multipart/form-data": SubmitCompletionMultipart}
         parsers = [JSONParser, MultiPartParser]
-    who = ", ".join("officer of the lead agency" if role == Role.OFFICER else str(role) for role in roles)
+    who = ", ".join("officer of the lead agency" if role == Role.OFFICER else str(role) for role in spec.roles)
+    situation = spec.situation
     # Built at import, so fixed strings: never whichever language happens to be active.
     with translation.override("vi"):
-        label = str(Action(name).label)
+        label = str(spec.label)
 
     @extend_schema(
         tags=["actions"],
@@ -288,7 +284,7 @@ def _action_view(name: str) -> type[ActionView]:
     return type(class_name, (ActionView,), {"parser_classes": parsers, "post": post})
 
 
-ACTION_VIEWS: dict[str, type[ActionView]] = {name: _action_view(name) for name in ACTION_BODIES}
+ACTION_VIEWS: dict[str, type[ActionView]] = {name: _action_view(name, spec) for name, spec in model_actions().items()}
 
 
 @extend_schema(
@@ -300,7 +296,7 @@ class PilotModelAuditView(ApiListView):
     serializer_class = AuditEntrySerializer
 
     def get(self, request: Request, pk: int) -> Response:
-        pilot_model = services.get_visible(request.user, pk)
+        pilot_model = selectors.get_visible(request.user, pk)
         # Refused registrations are keyed by the number asked for, not by a model id.
         entries = (
             AuditEntry.objects.filter(object_type=pilot_model._meta.label_lower, object_id=str(pilot_model.pk))
@@ -331,15 +327,3 @@ class AuditVerifyView(ApiView):
                 "first_bad_seq": result.first_bad_seq,
             }
         )
-
-
-@extend_schema(
-    tags=["dashboard"],
-    summary="Counts over the models you can see",
-    responses={200: DashboardSerializer, 401: ERROR},
-)
-class DashboardView(ApiView):
-    def get(self, request: Request) -> Response:
-        # The SPEC §9 keys of the dashboard page's own summary: one definition of each figure.
-        summary = dashboard_summary(request.user, detail=False, list_limit=0)
-        return Response({key: summary[key] for key in DashboardSerializer._declared_fields})

@@ -1,12 +1,13 @@
 """Every action of SPEC §4, one function each; all callers go through ``perform``.
 
-Import the typed functions from here (``services.funding_approve(...)``); the
-REST API and the task pages call ``perform(action_name, ...)`` with raw input.
+Python callers (``seed_demo``, the tests, the shell) use the typed functions
+(``services.funding_approve(...)``); the REST API and the pages call
+``perform(action_name, ...)`` with raw input.  Importing this package
+registers every action's declaration (``workflows.actions.REGISTRY``).
 """
 
 from __future__ import annotations
 
-from .base import REGISTRY, available_actions, get_visible, perform
 from .completion import (
     completion_return,
     completion_sign_off,
@@ -25,6 +26,7 @@ from .governance import (
     lead_agency_reassign,
     pilot_model_cancel,
 )
+from .pipeline import perform
 from .registration import (
     pilot_model_register,
     pilot_model_withdraw,
@@ -34,8 +36,6 @@ from .registration import (
 )
 
 __all__ = [
-    "REGISTRY",
-    "available_actions",
     "blocker_clear",
     "blocker_set",
     "completion_return",
@@ -50,7 +50,6 @@ __all__ = [
     "funding_reject",
     "funding_request",
     "funding_return",
-    "get_visible",
     "lead_agency_reassign",
     "perform",
     "pilot_model_cancel",

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.events import Event
-from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
 from .. import evidence
+from ..actions import (
+    ActionSpec,
+    Audience,
+    Button,
+    Context,
+    decide_pending,
+    expect,
+    open_step,
+    register_action,
+)
 from ..inputs import CommentForm, RequiredCommentForm, SubmitCompletionForm
 from ..models import Blocker, CompletionReport, EvidenceFile, PilotModel
+from ..routing import Node
 from ..states import Action, State
-from .base import ActionSpec, Context, decide_pending, expect, notify_next, perform, register_action
 from .deployment import apply_achieved
+from .pipeline import perform
 
 
 def _report(ctx: Context) -> CompletionReport | None:
@@ -36,18 +47,21 @@ def _report(ctx: Context) -> CompletionReport | None:
     )
 
 
-def _decide(ctx: Context, outcome: str, comment: str) -> None:
-    decide_pending(ctx, outcome, comment)
-    notify_next(ctx)
-
-
 @register_action
 class SubmitCompletion(ActionSpec):
     name = Action.SUBMIT_COMPLETION
+    label = gettext_lazy("Báo cáo hoàn thành")
     roles = (Role.OFFICER,)
+    situation = (
+        "(deploying, —) → (deploying, completion_verification). "
+        "JSON, or multipart with a `data` part (the JSON) and `files` parts."
+    )
     event = Event.COMPLETION_SUBMITTED
     form_class = SubmitCompletionForm
-    node = "deploy"
+    button = Button.PRIMARY
+    nodes = (Node.DEPLOY,)
+    tells = (Audience.NEXT_ACTOR,)
+    takes_files = True
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=None)
@@ -58,9 +72,7 @@ class SubmitCompletion(ActionSpec):
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
         achieved = apply_achieved(pm, data["deliverables"], field="deliverables", require_all=True)
-        step = ApprovalStep.objects.create(
-            pilot_model=pm, kind=StepKind.COMPLETION_VERIFICATION, submitted_by=ctx.actor, submitted_at=ctx.now
-        )
+        step = open_step(ctx, StepKind.COMPLETION_VERIFICATION)
         report = CompletionReport.objects.create(
             pilot_model=pm,
             summary=data["summary"],
@@ -72,10 +84,7 @@ class SubmitCompletion(ActionSpec):
         stored = evidence.store(data["accepted_files"])
         # Written before the commit; if the action rolls back they go too.
         ctx.on_rollback.append(lambda: evidence.discard(stored))
-        EvidenceFile.objects.bulk_create(
-            EvidenceFile(report=report, **item.__dict__) for item in stored
-        )
-        notify_next(ctx)
+        EvidenceFile.objects.bulk_create(EvidenceFile(report=report, **item.__dict__) for item in stored)
         return {
             "summary": data["summary"],
             "deliverables": achieved,
@@ -86,10 +95,14 @@ class SubmitCompletion(ActionSpec):
 @register_action
 class VerifyCompletion(ActionSpec):
     name = Action.VERIFY_COMPLETION
+    label = gettext_lazy("Xác nhận kết quả")
     roles = (Role.POLICE,)
+    situation = "(deploying, completion_verification) → (deploying, completion_signoff). Not on a report you submitted."
     event = Event.COMPLETION_VERIFIED
-    form_class: type[forms.Form] = CommentForm
-    node = "completion_verification"
+    form_class = CommentForm
+    button = Button.PRIMARY
+    nodes = (Node.COMPLETION_VERIFICATION,)
+    tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=StepKind.COMPLETION_VERIFICATION)
@@ -102,13 +115,8 @@ class VerifyCompletion(ActionSpec):
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         report = _report(ctx)
         assert report is not None
-        _decide(ctx, Outcome.APPROVED, data.get("comment", ""))
-        report.signoff_step = ApprovalStep.objects.create(
-            pilot_model=ctx.pilot_model,
-            kind=StepKind.COMPLETION_SIGNOFF,
-            submitted_by=report.submitted_by,
-            submitted_at=ctx.now,
-        )
+        decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
+        report.signoff_step = open_step(ctx, StepKind.COMPLETION_SIGNOFF, submitted_by=report.submitted_by)
         report.save(update_fields=["signoff_step"])
         return {"comment": data.get("comment", ""), "report": report.pk}
 
@@ -116,11 +124,14 @@ class VerifyCompletion(ActionSpec):
 @register_action
 class ReturnCompletion(VerifyCompletion):
     name = Action.RETURN_COMPLETION
+    label = gettext_lazy("Trả lại báo cáo hoàn thành")
+    situation = "(deploying, completion_verification) → (deploying, —)."
     event = Event.COMPLETION_RETURNED
     form_class = RequiredCommentForm
+    button = Button.RETURN
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        _decide(ctx, Outcome.RETURNED, data["comment"])
+        decide_pending(ctx, Outcome.RETURNED, data["comment"])
         report = _report(ctx)
         return {"comment": data["comment"], "report": report.pk if report else None}
 
@@ -128,10 +139,17 @@ class ReturnCompletion(VerifyCompletion):
 @register_action
 class SignOff(ActionSpec):
     name = Action.SIGN_OFF
+    label = gettext_lazy("Ký duyệt hoàn thành")
     roles = (Role.LEADER,)
+    situation = (
+        "(deploying, completion_signoff) → (completed, —); closes every open blocker. "
+        "Not by whoever submitted or verified the report."
+    )
     event = Event.COMPLETION_SIGNED_OFF
-    form_class: type[forms.Form] = CommentForm
-    node = "signoff"
+    form_class = CommentForm
+    button = Button.PRIMARY
+    nodes = (Node.SIGNOFF,)
+    tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=StepKind.COMPLETION_SIGNOFF)
@@ -147,7 +165,7 @@ class SignOff(ActionSpec):
         return None
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        _decide(ctx, Outcome.APPROVED, data.get("comment", ""))
+        decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
         ctx.pilot_model.complete(at=ctx.now)
         closed = Blocker.objects.filter(pilot_model=ctx.pilot_model, cleared_at__isnull=True).update(
             cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=_("Đã hoàn thành")
@@ -158,11 +176,14 @@ class SignOff(ActionSpec):
 @register_action
 class ReturnSignoff(SignOff):
     name = Action.RETURN_SIGNOFF
+    label = gettext_lazy("Trả lại (không ký duyệt)")
+    situation = "(deploying, completion_signoff) → (deploying, —); the agency resubmits and the police verify again."
     event = Event.SIGNOFF_RETURNED
     form_class = RequiredCommentForm
+    button = Button.RETURN
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        _decide(ctx, Outcome.RETURNED, data["comment"])
+        decide_pending(ctx, Outcome.RETURNED, data["comment"])
         return {"comment": data["comment"]}
 
 

@@ -6,24 +6,31 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.events import Event
 from approvals.exceptions import Invalid
 from approvals.roles import Role
 
-from .. import bridge
+from ..actions import ActionSpec, Button, Context, expect, register_action
 from ..inputs import ReportProgressForm, StartDeploymentForm
 from ..models import PilotModel, ProgressReport
+from ..routing import Node
 from ..states import Action, State
-from .base import ActionSpec, Context, expect, perform, register_action
+from .pipeline import perform
 
 
 @register_action
 class StartDeployment(ActionSpec):
     name = Action.START_DEPLOYMENT
+    label = gettext_lazy("Bắt đầu triển khai")
     roles = (Role.OFFICER,)
+    situation = "(financed, —) → (deploying, —); or from (registered, —) when no funding is needed."
     event = Event.DEPLOYMENT_STARTED
     form_class = StartDeploymentForm
+    button = Button.PRIMARY
+    # Financed: its own node; no funding needed: straight from planning.
+    nodes = (Node.START_DEPLOYMENT, Node.PLAN)
 
     def conflict(self, ctx: Context) -> str | None:
         pm = ctx.pilot_model
@@ -43,12 +50,8 @@ class StartDeployment(ActionSpec):
             raise Invalid({"start_date": [_("Ngày bắt đầu không hợp lý.")]})
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        ctx.scratch["node"] = "start_deployment" if ctx.pilot_model.state == State.FINANCED else "plan"
         ctx.pilot_model.start_deployment(start_date=data["start_date"])
         return {"start_date": data["start_date"]}
-
-    def advance(self, ctx: Context) -> None:
-        bridge.complete(ctx.pilot_model.process, ctx.scratch["node"], ctx.actor)
 
 
 def apply_achieved(pilot_model: PilotModel, rows: list[dict[str, Any]], *, field: str, require_all: bool) -> list[dict[str, Any]]:
@@ -75,9 +78,12 @@ def apply_achieved(pilot_model: PilotModel, rows: list[dict[str, Any]], *, field
 @register_action
 class ReportProgress(ActionSpec):
     name = Action.REPORT_PROGRESS
+    label = gettext_lazy("Báo cáo tiến độ")
     roles = (Role.OFFICER,)
+    situation = "(deploying, —) → (deploying, —)."
     event = Event.PROGRESS_REPORTED
     form_class = ReportProgressForm
+    button = Button.PRIMARY
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=None)

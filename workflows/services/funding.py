@@ -12,29 +12,41 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.events import Event
 from approvals.exceptions import Invalid
-from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
-from .. import bridge
+from .. import flow_sync
+from ..actions import (
+    ActionSpec,
+    Audience,
+    Button,
+    Context,
+    decide_pending,
+    expect,
+    open_step,
+    register_action,
+)
 from ..inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
 from ..models import Blocker, FundingLine, FundingRequest, PilotModel
+from ..routing import Node
 from ..states import Action, BlockerReason, State
-from .base import ActionSpec, Context, decide_pending, expect, notify_next, perform, register_action
+from .pipeline import perform
 
 
 def _current_request(ctx: Context) -> FundingRequest:
     """The round under appraisal, read once per action (validate and execute both ask)."""
     assert ctx.pending is not None
-    request: FundingRequest | None = ctx.scratch.get("current_request")
+    request: FundingRequest | None = ctx.carry.get("current_request")
     if request is None:
         # Read with the pending step under the model lock (``_run_locked``);
         # raises FundingRequest.DoesNotExist as a lookup by step would.
         request = ctx.pending.funding_request
         request.step = ctx.pending
-        ctx.scratch["current_request"] = request
+        ctx.carry["current_request"] = request
     return request
 
 
@@ -45,9 +57,17 @@ def _first_round(ctx: Context) -> bool:
 @register_action
 class RequestFunding(ActionSpec):
     name = Action.REQUEST_FUNDING
+    label = gettext_lazy("Đề xuất kinh phí")
     roles = (Role.OFFICER,)
+    situation = (
+        "(registered, —) with the registration approved → (funding_requested, funding_appraisal); "
+        "from (financed or deploying, —) an additional round opens funding_appraisal and keeps the state."
+    )
     event = Event.FUNDING_REQUESTED
     form_class = RequestFundingForm
+    button = Button.PRIMARY
+    nodes = (Node.PLAN,)
+    tells = (Audience.NEXT_ACTOR,)
 
     def conflict(self, ctx: Context) -> str | None:
         pm = ctx.pilot_model
@@ -62,9 +82,7 @@ class RequestFunding(ActionSpec):
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
-        step = ApprovalStep.objects.create(
-            pilot_model=pm, kind=StepKind.FUNDING_APPRAISAL, submitted_by=ctx.actor, submitted_at=ctx.now
-        )
+        step = open_step(ctx, StepKind.FUNDING_APPRAISAL)
         last_round = pm.funding_requests.aggregate(n=Max("round"))["n"] or 0
         request = FundingRequest.objects.create(
             pilot_model=pm,
@@ -79,11 +97,10 @@ class RequestFunding(ActionSpec):
         FundingLine.objects.bulk_create(
             FundingLine(request=request, item=line["item"], amount=line["amount"]) for line in data["lines"]
         )
-        ctx.scratch["extra_round"] = pm.state != State.REGISTERED
-        ctx.scratch["request"] = request
-        if not ctx.scratch["extra_round"]:
+        ctx.carry["extra_round"] = pm.state != State.REGISTERED
+        ctx.carry["request"] = request
+        if not ctx.carry["extra_round"]:
             pm.submit_funding_request()
-        notify_next(ctx)
         return {
             "round": request.round,
             "amount": request.amount,
@@ -95,14 +112,16 @@ class RequestFunding(ActionSpec):
         }
 
     def advance(self, ctx: Context) -> None:
-        if ctx.scratch["extra_round"]:
-            bridge.start_round_process(ctx.scratch["request"])
+        if ctx.carry["extra_round"]:
+            flow_sync.start_round_process(ctx.carry["request"])
         else:
-            bridge.complete(ctx.pilot_model.process, "plan", ctx.actor)
+            super().advance(ctx)
 
 
 class _Appraisal(ActionSpec):
     roles = (Role.FINANCE,)
+    nodes = (Node.FUNDING_APPRAISAL,)
+    tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
     outcome: str
 
     def conflict(self, ctx: Context) -> str | None:
@@ -119,24 +138,21 @@ class _Appraisal(ActionSpec):
 
     def decide(self, ctx: Context, comment: str) -> FundingRequest:
         request = _current_request(ctx)
-        ctx.scratch["request"] = request
         decide_pending(ctx, self.outcome, comment)
-        notify_next(ctx)
         return request
-
-    def advance(self, ctx: Context) -> None:
-        request = ctx.scratch["request"]
-        if request.process is not None:
-            bridge.complete(request.process, "funding_appraisal", ctx.actor)
-        else:
-            bridge.complete(ctx.pilot_model.process, "funding_appraisal", ctx.actor)
 
 
 @register_action
 class ApproveFunding(_Appraisal):
     name = Action.APPROVE_FUNDING
+    label = gettext_lazy("Phê duyệt kinh phí")
+    situation = (
+        "(funding_requested, funding_appraisal) → (financed, —); in an additional round the state stays. "
+        "Not on a request you submitted."
+    )
     event = Event.FUNDING_APPROVED
     form_class = ApproveFundingForm
+    button = Button.PRIMARY
     outcome = Outcome.APPROVED
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
@@ -178,8 +194,11 @@ class ApproveFunding(_Appraisal):
 @register_action
 class ReturnFunding(_Appraisal):
     name = Action.RETURN_FUNDING
+    label = gettext_lazy("Trả lại đề xuất kinh phí")
+    situation = "(funding_requested, funding_appraisal) → (registered, —); the agency may request again."
     event = Event.FUNDING_RETURNED
     form_class = RequiredCommentForm
+    button = Button.RETURN
     outcome = Outcome.RETURNED
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -192,8 +211,11 @@ class ReturnFunding(_Appraisal):
 @register_action
 class RejectFunding(_Appraisal):
     name = Action.REJECT_FUNDING
+    label = gettext_lazy("Từ chối đề xuất kinh phí")
+    situation = "As return_funding, and opens a no_funding blocker."
     event = Event.FUNDING_REJECTED
     form_class = RequiredCommentForm
+    button = Button.RETURN
     outcome = Outcome.REJECTED
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -11,12 +11,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.events import Event
 from approvals.exceptions import Conflict, Invalid
 from approvals.roles import Role
 
-from .. import bridge
+from .. import flow_sync
+from ..actions import ActionSpec, Button, Context, not_open, register_action
 from ..inputs import (
     CancelForm,
     ClearBlockerForm,
@@ -29,7 +31,7 @@ from ..inputs import (
 )
 from ..models import Blocker, Deliverable, LeadAgencyTerm, PilotModel
 from ..states import Action, BlockerReason, State
-from .base import ActionSpec, Context, not_open, perform, register_action
+from .pipeline import perform
 from .registration import cancel_processes, close_pending
 
 
@@ -44,7 +46,9 @@ def _invalid(field: str, exc: Exception) -> Invalid:
 @register_action
 class SetBlocker(ActionSpec):
     name = Action.SET_BLOCKER
+    label = gettext_lazy("Ghi nhận vướng mắc")
     roles = (Role.OFFICER, Role.POLICE, Role.FINANCE)
+    situation = "Any state but completed or cancelled; one open blocker per reason."
     event = Event.BLOCKER_SET
     form_class = SetBlockerForm
 
@@ -65,7 +69,9 @@ class SetBlocker(ActionSpec):
 @register_action
 class ClearBlocker(ActionSpec):
     name = Action.CLEAR_BLOCKER
+    label = gettext_lazy("Gỡ vướng mắc")
     roles = (Role.POLICE, Role.OFFICER, Role.FINANCE)
+    situation = "Whoever set it, or the police; not when cancelled."
     event = Event.BLOCKER_CLEARED
     form_class = ClearBlockerForm
 
@@ -88,10 +94,10 @@ class ClearBlocker(ActionSpec):
         blocker = _open_blocker(ctx.pilot_model, data["reason"])
         if blocker is None:
             raise Conflict(_("Vướng mắc “%(reason)s” không mở.") % {"reason": BlockerReason(data["reason"]).label})
-        ctx.scratch["blocker"] = blocker
+        ctx.carry["blocker"] = blocker
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        blocker: Blocker = ctx.scratch["blocker"]
+        blocker: Blocker = ctx.carry["blocker"]
         blocker.cleared_by = ctx.actor
         blocker.cleared_at = ctx.now
         blocker.clear_comment = data.get("comment", "")
@@ -102,7 +108,9 @@ class ClearBlocker(ActionSpec):
 @register_action
 class UpdateDetails(ActionSpec):
     name = Action.UPDATE_DETAILS
+    label = gettext_lazy("Cập nhật thông tin")
     roles = (Role.OFFICER,)
+    situation = "Any state but completed or cancelled, with no step pending."
     event = Event.DETAILS_UPDATED
     form_class = UpdateDetailsForm
 
@@ -111,7 +119,7 @@ class UpdateDetails(ActionSpec):
         if message:
             return message
         if ctx.pending is not None:
-            return _("Đang chờ bước “%(step)s”; chưa sửa được thông tin.") % {"step": ctx.pending.get_kind_display()}
+            return _("Đang chờ bước “%(step)s”; chưa sửa được thông tin.") % {"step": ctx.pending.kind_label}
         return None
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
@@ -149,7 +157,9 @@ class UpdateDetails(ActionSpec):
 @register_action
 class ExtendDeadline(ActionSpec):
     name = Action.EXTEND_DEADLINE
+    label = gettext_lazy("Gia hạn thời hạn")
     roles = (Role.LEADER,)
+    situation = "Any state but completed or cancelled; the new deadline is later."
     event = Event.DEADLINE_EXTENDED
     form_class = ExtendDeadlineForm
 
@@ -172,7 +182,9 @@ class ExtendDeadline(ActionSpec):
 @register_action
 class ReassignLeadAgency(ActionSpec):
     name = Action.REASSIGN_LEAD_AGENCY
+    label = gettext_lazy("Giao lại cơ quan chủ trì")
     roles = (Role.LEADER,)
+    situation = "Any state but completed or cancelled; closes a wrong_lead_agency blocker."
     event = Event.LEAD_AGENCY_REASSIGNED
     form_class = ReassignLeadAgencyForm
 
@@ -200,7 +212,7 @@ class ReassignLeadAgency(ActionSpec):
         Blocker.objects.filter(pilot_model=pm, reason=BlockerReason.WRONG_LEAD_AGENCY, cleared_at__isnull=True).update(
             cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"]
         )
-        bridge.rescope_agency_tasks(pm)
+        flow_sync.rescope_agency_tasks(pm)
         return {
             "from": previous.code,
             "to": pm.lead_agency.code,
@@ -213,7 +225,9 @@ class ReassignLeadAgency(ActionSpec):
 @register_action
 class RecordDbPermission(ActionSpec):
     name = Action.RECORD_DB_PERMISSION
+    label = gettext_lazy("Ghi nhận cho phép kết nối CSDLQG về dân cư")
     roles = (Role.POLICE,)
+    situation = "Any state but cancelled; closes a no_population_db_permission blocker."
     event = Event.DB_PERMISSION_RECORDED
     form_class = RecordDbPermissionForm
 
@@ -240,9 +254,12 @@ class RecordDbPermission(ActionSpec):
 @register_action
 class Cancel(ActionSpec):
     name = Action.CANCEL
+    label = gettext_lazy("Hủy mô hình")
     roles = (Role.LEADER,)
+    situation = "Any state but completed or cancelled → cancelled."
     event = Event.MODEL_CANCELLED
     form_class = CancelForm
+    button = Button.DANGER
 
     def conflict(self, ctx: Context) -> str | None:
         return not_open(ctx)

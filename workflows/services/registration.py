@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals import audit, clock
 from approvals.events import Event
@@ -17,24 +17,31 @@ from approvals.models import ApprovalStep, Outcome, StepKind
 from approvals.permissions import agency_code_of, agency_id_of, authorising_role
 from approvals.roles import Role
 
-from .. import bridge, notifications
-from ..inputs import CommentForm, RegisterForm, RequiredCommentForm, ResubmitForm, officer_of
-from ..models import Deliverable, LeadAgencyTerm, PilotModel
-from ..states import Action, State
-from .base import (
+from .. import flow_sync, notifications, routing
+from ..actions import (
     ActionSpec,
+    Audience,
+    Button,
     Context,
-    _is_lock_error,
-    _lock_failed,
-    audit_refusal,
-    check_actor,
-    clean_form,
     decide_pending,
     expect,
-    notify_next,
-    perform,
+    open_step,
     register_action,
 )
+from ..inputs import (
+    CommentForm,
+    RegisterForm,
+    RequiredCommentForm,
+    ResubmitForm,
+    WithdrawForm,
+    officer_of,
+)
+from ..models import Deliverable, FundingRequest, LeadAgencyTerm, PilotModel
+from ..routing import Node
+from ..selectors import check_actor
+from ..states import Action, State
+from .cleaning import clean_form
+from .pipeline import audit_refusal, is_lock_error, lock_failed, perform
 
 
 def _deliverables_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -97,7 +104,7 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
                 for r in cleaned["deliverables"]
             )
             ApprovalStep.objects.create(
-                pilot_model=pilot_model, kind=StepKind.REGISTRATION_REVIEW, submitted_by=actor, submitted_at=now
+                pilot_model=pilot_model, kind=routing.first_step(StepKind.REGISTRATION_REVIEW), submitted_by=actor, submitted_at=now
             )
             audit.append(
                 action=Event.REGISTRATION_SUBMITTED,
@@ -117,27 +124,46 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
                 },
                 ip=ip,
             )
-            bridge.start_main_process(pilot_model)
-            bridge.assert_in_step(pilot_model)
+            flow_sync.start_main_process(pilot_model)
+            flow_sync.assert_in_step(pilot_model)
             transaction.on_commit(lambda: notifications.task_created(pilot_model.pk))
     except IntegrityError:
         # Lost a race for the same number.
         raise Invalid({"number": [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]}) from None
     except DatabaseError as error:
         # A lock wait past the timeout is a conflict, as for every other action.
-        if _is_lock_error(error):
-            raise _lock_failed() from None
+        if is_lock_error(error):
+            raise lock_failed() from None
         raise
     return pilot_model
 
 
 @register_action
+class Register(ActionSpec):
+    """Declared for its label, roles, input and event; ``pilot_model_register`` does the work."""
+
+    name = Action.REGISTER
+    label = gettext_lazy("Đăng ký mô hình")
+    roles = (Role.OFFICER,)
+    situation = "new → (registered, registration_review); the lead agency is the caller's own."
+    event = Event.REGISTRATION_SUBMITTED
+    form_class = RegisterForm
+    button = Button.PRIMARY
+    tells = (Audience.NEXT_ACTOR,)
+    on_model = False
+
+
+@register_action
 class ApproveRegistration(ActionSpec):
     name = Action.APPROVE_REGISTRATION
+    label = gettext_lazy("Chấp thuận đăng ký")
     roles = (Role.POLICE,)
+    situation = "(registered, registration_review) → (registered, —). Not on a step you submitted."
     event = Event.REGISTRATION_APPROVED
-    form_class: type[forms.Form] = CommentForm
-    node = "registration_review"
+    form_class = CommentForm
+    button = Button.PRIMARY
+    nodes = (Node.REGISTRATION_REVIEW,)
+    tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.REGISTERED], pending=StepKind.REGISTRATION_REVIEW)
@@ -149,29 +175,34 @@ class ApproveRegistration(ActionSpec):
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
-        notify_next(ctx)
         return {"comment": data.get("comment", "")}
 
 
 @register_action
 class ReturnRegistration(ApproveRegistration):
     name = Action.RETURN_REGISTRATION
+    label = gettext_lazy("Trả lại hồ sơ đăng ký")
+    situation = "(registered, registration_review) → (registered, —); the agency resubmits."
     event = Event.REGISTRATION_RETURNED
     form_class = RequiredCommentForm
+    button = Button.RETURN
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         decide_pending(ctx, Outcome.RETURNED, data["comment"])
-        notify_next(ctx)
         return {"comment": data["comment"]}
 
 
 @register_action
 class ResubmitRegistration(ActionSpec):
     name = Action.RESUBMIT_REGISTRATION
+    label = gettext_lazy("Gửi lại hồ sơ đăng ký")
     roles = (Role.OFFICER,)
+    situation = "(registered, —) after a return → (registered, registration_review)."
     event = Event.REGISTRATION_RESUBMITTED
     form_class = ResubmitForm
-    node = "resubmit_registration"
+    button = Button.PRIMARY
+    nodes = (Node.RESUBMIT_REGISTRATION,)
+    tells = (Audience.NEXT_ACTOR,)
 
     def conflict(self, ctx: Context) -> str | None:
         message = expect(ctx, states=[State.REGISTERED], pending=None)
@@ -211,19 +242,19 @@ class ResubmitRegistration(ActionSpec):
                 for r in data["deliverables"]
             )
             changed["deliverables"] = _deliverables_payload(data["deliverables"])
-        ApprovalStep.objects.create(
-            pilot_model=pm, kind=StepKind.REGISTRATION_REVIEW, submitted_by=ctx.actor, submitted_at=ctx.now
-        )
-        notify_next(ctx)
+        open_step(ctx, StepKind.REGISTRATION_REVIEW)
         return {"changed": changed}
 
 
 @register_action
 class Withdraw(ActionSpec):
     name = Action.WITHDRAW
+    label = gettext_lazy("Rút đăng ký")
     roles = (Role.OFFICER,)
+    situation = "registered, before the registration is approved → cancelled."
     event = Event.MODEL_WITHDRAWN
-    form_class = RequiredCommentForm
+    form_class = WithdrawForm
+    button = Button.DANGER
 
     def conflict(self, ctx: Context) -> str | None:
         if ctx.pilot_model.state != State.REGISTERED or ctx.pilot_model.registration_approved:
@@ -245,11 +276,9 @@ def close_pending(ctx: Context, comment: str) -> None:
 
 
 def cancel_processes(ctx: Context) -> None:
-    from ..models import FundingRequest
-
     for request in FundingRequest.objects.filter(pilot_model=ctx.pilot_model, process__isnull=False):
-        bridge.cancel(request.process)
-    bridge.cancel(ctx.pilot_model.process)
+        flow_sync.cancel(request.process)
+    flow_sync.cancel(ctx.pilot_model.process)
 
 
 # Typed entry points for Python callers (seed_demo, tests, the shell).

@@ -92,11 +92,3 @@ def percent_of(achieved: Any, target: Any) -> int:
     if goal <= 0:
         return 0
     return max(0, min(100, round(100 * done / goal)))
-
-
-@register.filter
-def get_item(mapping: Any, key: Any) -> Any:
-    """``mapping[key]`` for dictionaries passed in the context (no queries)."""
-    if isinstance(mapping, dict):
-        return mapping.get(key)
-    return None

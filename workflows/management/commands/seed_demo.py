@@ -37,7 +37,7 @@ from django.utils import timezone
 from approvals import clock
 from approvals.exceptions import DomainError
 from approvals.models import Agency, AgencyHead, Official
-from workflows import bridge, demo, services
+from workflows import demo, flow_sync, services
 from workflows.models import PilotModel
 from workflows.states import Action, bucket_of
 
@@ -403,7 +403,7 @@ def _replay(number: int, step: demo.Step, people: dict[str, Any], numbers: dict[
         else:
             files = [_evidence(step.evidence)] if step.evidence else []
             services.perform(step.action, pilot_model_id=numbers[number], actor=actor, data=data, files=files)
-    except (DomainError, bridge.OutOfStep) as error:
+    except (DomainError, flow_sync.OutOfStep) as error:
         raise CommandError(
             f"demo model {number}, day {step.day}: {step.action} by {step.actor} was refused: {error}. "
             "The database is half-seeded; run again with --reset."
@@ -420,7 +420,7 @@ def _check(numbers: Mapping[int, int]) -> Summary:
     if {k: v for k, v in counts.items() if k} != expected:
         raise CommandError(f"the demo history ended in {counts}, not {expected}")
     for pilot_model in PilotModel.objects.select_related("process"):
-        bridge.assert_in_step(pilot_model)
+        flow_sync.assert_in_step(pilot_model)
     return Summary(
         models=len(numbers),
         completed=counts.get("completed", 0),

@@ -2,32 +2,43 @@
 
 The service decides; this module then completes the matching open task so
 the flow's gateways route on the saved outcome, and checks that the open
-tasks are exactly what the state and pending step imply.  Any mismatch
-raises, and the whole action rolls back with it.
+tasks are exactly what the state and pending step imply (``routing``).
+Any mismatch raises, and the whole action rolls back with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.module_loading import import_string
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.backends import agency_permission
-from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.models import Outcome
 
-from .flows import AGENCY_NODES, FundingRoundFlow, PilotFlow
+from . import routing
 from .models import FundingRequest, PilotModel
+from .routing import OPEN_TASK
 from .states import State
-
-OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.ERROR]
 
 
 class OutOfStep(RuntimeError):
     """The flow disagrees with the state machine: a bug, never a user error."""
+
+
+def main_flow() -> Any:
+    """The flow every model runs; a deployment may name a subclass that adds a node."""
+    return import_string(settings.PILOT06_MAIN_FLOW)
+
+
+def round_flow() -> Any:
+    """The flow of an additional funding round."""
+    return import_string(settings.PILOT06_ROUND_FLOW)
 
 
 def open_tasks(process: Any) -> list[Task]:
@@ -40,18 +51,18 @@ def open_tasks(process: Any) -> list[Task]:
 
 
 def start_main_process(pilot_model: PilotModel) -> None:
-    PilotFlow.start.run(pilot_model=pilot_model)
+    main_flow().start.run(pilot_model=pilot_model)
 
 
 def start_round_process(funding_request: FundingRequest) -> None:
-    FundingRoundFlow.start.run(funding_request=funding_request)
+    round_flow().start.run(funding_request=funding_request)
 
 
-def complete(process: Any, node_name: str, actor: Any) -> None:
-    """Complete the single open task of ``node_name`` on behalf of ``actor``."""
-    tasks = [t for t in open_tasks(process) if t.flow_task.name == node_name]
+def complete(process: Any, nodes: Collection[str], actor: Any) -> None:
+    """Complete the single open task among ``nodes`` on behalf of ``actor``."""
+    tasks = [t for t in open_tasks(process) if t.flow_task.name in nodes]
     if len(tasks) != 1:
-        raise OutOfStep(f"expected one open {node_name} task, found {len(tasks)}")
+        raise OutOfStep(f"expected one open task of {sorted(nodes)}, found {len(tasks)}")
     task = tasks[0]
     activation = task.flow_task.activation_class(task)
     # The service has already checked role and agency: assignment here only
@@ -78,12 +89,10 @@ def rescope_agency_tasks(pilot_model: PilotModel) -> None:
         return
     permission = agency_permission(pilot_model.lead_agency_id)
     officers = set(
-        get_user_model()
-        .objects.filter(official__agency_id=pilot_model.lead_agency_id)
-        .values_list("pk", flat=True)
+        get_user_model().objects.filter(official__agency_id=pilot_model.lead_agency_id).values_list("pk", flat=True)
     )
     for task in open_tasks(pilot_model.process):
-        if task.flow_task.name not in AGENCY_NODES:
+        if task.flow_task.name not in routing.AGENCY_NODES:
             continue
         task.owner_permission = permission
         if task.owner_id is not None and task.owner_id not in officers:
@@ -94,31 +103,8 @@ def rescope_agency_tasks(pilot_model: PilotModel) -> None:
 
 def expected_main_nodes(pilot_model: PilotModel) -> set[str]:
     """The open tasks of the main process that the state and pending step imply."""
-    return _expected_nodes(pilot_model, pilot_model.pending_step)
-
-
-def _expected_nodes(pilot_model: PilotModel, pending: ApprovalStep | None) -> set[str]:
-    state = pilot_model.state
-    kind = pending.kind if pending else None
-    if state in (State.COMPLETED, State.CANCELLED):
-        return set()
-    if state == State.REGISTERED:
-        if kind == StepKind.REGISTRATION_REVIEW:
-            return {"registration_review"}
-        last = pilot_model.last_step_of(StepKind.REGISTRATION_REVIEW)
-        if last is not None and last.outcome == Outcome.APPROVED:
-            return {"plan"}
-        return {"resubmit_registration"}
-    if state == State.FUNDING_REQUESTED:
-        return {"funding_appraisal"}
-    if state == State.FINANCED:
-        return {"start_deployment"}
-    # deploying
-    if kind == StepKind.COMPLETION_VERIFICATION:
-        return {"completion_verification"}
-    if kind == StepKind.COMPLETION_SIGNOFF:
-        return {"signoff"}
-    return {"deploy"}
+    pending = pilot_model.pending_step
+    return routing.expected_main_nodes(pilot_model, pending.kind if pending else None)
 
 
 def _names(tasks: Iterable[Task]) -> list[str]:
@@ -128,19 +114,20 @@ def _names(tasks: Iterable[Task]) -> list[str]:
 def assert_in_step(pilot_model: PilotModel) -> None:
     """The open tasks of the main process and of every extra round are what the state implies.
 
-    One read covers the open tasks of all the model's processes, so an action
-    pays the same whether the model has had extra funding rounds or not.
+    One read covers the open tasks of all the model's processes, named by
+    id (the main one, and the rounds' through a subquery on this model's
+    requests), so it uses the task table's process index at any size.
     """
     process = pilot_model.process
     if process is None:
         raise OutOfStep(f"model {pilot_model.number} has no process")
     process.refresh_from_db()
     pending = pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request").first()
-    expected = sorted(_expected_nodes(pilot_model, pending))
+    pending_kind = pending.kind if pending else None
+    expected = routing.names(routing.expected_main_nodes(pilot_model, pending_kind))
+    round_processes = FundingRequest.objects.filter(pilot_model=pilot_model, process__isnull=False).values("process_id")
     tasks = list(
-        Task.objects.filter(
-            Q(process=process) | Q(process__funding_request__pilot_model=pilot_model), status__in=OPEN_TASK
-        )
+        Task.objects.filter(Q(process_id=process.pk) | Q(process_id__in=round_processes), status__in=OPEN_TASK)
         .select_related("process__funding_request")
         .order_by("id")
     )
@@ -162,8 +149,9 @@ def assert_in_step(pilot_model: PilotModel) -> None:
     pending_request = getattr(pending, "funding_request", None) if pending is not None else None
     if pending_request is not None and pending_request.process_id is not None:
         by_round.setdefault(pending_request.pk, (pending_request, []))
+    round_expected = routing.names(routing.expected_round_nodes(pilot_model.state, pending_kind))
     for request, round_tasks in by_round.values():
         round_open = _names(round_tasks)
         should_be_open = pending is not None and request.step_id == pending.pk
-        if round_open != (["funding_appraisal"] if should_be_open else []):
+        if round_open != (round_expected if should_be_open else []):
             raise OutOfStep(f"model {pilot_model.number} round {request.round}: open tasks {round_open}")

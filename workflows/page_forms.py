@@ -1,4 +1,8 @@
-"""The pages' forms: the action input forms of ``workflows.inputs`` with widgets and Vietnamese text.
+"""The pages' forms: each action's input form (``workflows.inputs``) with widgets and Vietnamese text.
+
+``page_form_for(action)`` derives a page form from the action's declaration:
+a page class written for that input form (``PAGE_OF_INPUT``) when its
+fields need widgets or choices, otherwise a plain one.
 
 Validation stays in one place.  A page form only *renders* an action's
 input and turns the posted HTML fields back into the shape the service
@@ -11,180 +15,33 @@ with the same messages.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorDict
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from approvals import clock
 from approvals.models import Agency
 from approvals.permissions import agency_id_of
 from approvals.roles import Role
 
 from . import inputs
+from .actions import model_actions
 from .models import PilotModel
 from .states import BlockerReason, Bucket, State
-from .templatetags.pilot06 import group_thousands
-
-DATE_PLACEHOLDER = "dd/mm/yyyy"
-
-
-# Widgets ---------------------------------------------------------------
-
-
-class VietDateInput(forms.DateInput):
-    """A date typed as dd/mm/yyyy (a browser date picker would show the browser's own format)."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "class": "date"}
-        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
-
-
-class MoneyInput(forms.TextInput):
-    """Money typed as 1.250.000.000; a whole number is shown the same way."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": "1.250.000.000", "inputmode": "numeric", "autocomplete": "off", "class": "money"}
-        super().__init__(attrs={**base, **(attrs or {})})
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return group_thousands(value)
-        return super().format_value(value)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _TemplateWidget(forms.Widget):
-    """A widget drawn by a project template (the form renderer only sees app templates)."""
-
-    template_name = ""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        context = self.get_context(name, value, attrs)
-        return SafeString(render_to_string(self.template_name, context))
-
-    def format_value(self, value: Any) -> Any:
-        return value
-
-
-_ROW_KEY = re.compile(r"^(?P<name>.+)-(?P<index>\d+)-(?P<column>[a-z_]+)$")
-
-
-class RowsWidget(_TemplateWidget):
-    """An editable table of rows posted as ``<name>-<i>-<column>``; empty rows are dropped.
-
-    ``columns`` are (key, label, kind) with kind ``text``, ``number`` or
-    ``money``.  A row template lets the page's script add rows; without
-    script, ``extra`` empty rows are always there.
-    """
-
-    template_name = "workflows/widgets/rows.html"
-
-    def __init__(self, columns: Sequence[tuple[str, Any, str]], *, extra: int = 2, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.columns = list(columns)
-        self.extra = extra
-
-    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
-        rows: dict[int, dict[str, Any]] = {}
-        prefix = f"{name}-"
-        for key in data:
-            if not key.startswith(prefix):
-                continue
-            match = _ROW_KEY.match(key)
-            if match is None or match["name"] != name:
-                continue
-            rows.setdefault(int(match["index"]), {})[match["column"]] = data.get(key, "")
-        if not rows:
-            return None
-        keys = [key for key, _label, _kind in self.columns]
-        result = []
-        for index in sorted(rows):
-            row = {key: str(rows[index].get(key, "")).strip() for key in keys}
-            if any(row.values()):
-                result.append(row)
-        return result
-
-    def value_omitted_from_data(self, data: Mapping[str, Any], files: Any, name: str) -> bool:
-        return not any(key.startswith(f"{name}-") for key in data)
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        rows = value if isinstance(value, list) else []
-        shown: list[list[dict[str, Any]]] = []
-        for index, row in enumerate([*rows, *([{}] * self.extra)]):
-            cells = []
-            for key, label, kind in self.columns:
-                raw = row.get(key, "") if isinstance(row, Mapping) else ""
-                if kind == "money" and isinstance(raw, int):
-                    raw = group_thousands(raw)
-                cells.append({"name": f"{name}-{index}-{key}", "value": "" if raw is None else raw, "kind": kind, "label": label})
-            shown.append(cells)
-        template_row = [
-            {"name": f"{name}-__i__-{key}", "value": "", "kind": kind, "label": label} for key, label, kind in self.columns
-        ]
-        return {"widget": {"name": name, "columns": self.columns, "rows": shown, "template_row": template_row, "next_index": len(shown)}}
-
-
-class AchievedWidget(_TemplateWidget):
-    """One "achieved" input per deliverable of the model; names are fixed, numbers typed."""
-
-    template_name = "workflows/widgets/achieved.html"
-
-    def __init__(self, *, skip_empty: bool, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.deliverables: list[dict[str, Any]] = []
-        self.skip_empty = skip_empty
-
-    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
-        result = []
-        for index in range(len(self.deliverables) + 50):
-            key = f"{name}-{index}-name"
-            if key not in data:
-                if index >= len(self.deliverables):
-                    break
-                continue
-            achieved = str(data.get(f"{name}-{index}-achieved", "")).strip().replace(".", "")
-            if self.skip_empty and achieved == "":
-                continue
-            result.append({"name": data.get(key, ""), "achieved": achieved})
-        return result
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        given = {}
-        if isinstance(value, list):
-            given = {row.get("name"): row.get("achieved") for row in value if isinstance(row, Mapping)}
-        rows = []
-        for index, item in enumerate(self.deliverables):
-            achieved = given.get(item["name"], item.get("achieved"))
-            rows.append({**item, "index": index, "achieved": "" if achieved is None else achieved})
-        return {"widget": {"name": name, "rows": rows}}
-
-
-class AppraisalWidget(_TemplateWidget):
-    """The optional IT appraisal: a document number and a date, or nothing at all."""
-
-    template_name = "workflows/widgets/appraisal.html"
-
-    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
-        number = str(data.get(f"{name}-number", "")).strip()
-        date = str(data.get(f"{name}-date", "")).strip()
-        if not number and not date:
-            return None
-        return {"number": number, "date": date}
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        current = value if isinstance(value, Mapping) else {}
-        return {"widget": {"name": name, "number": current.get("number", ""), "date": current.get("date", ""), "placeholder": DATE_PLACEHOLDER}}
-
+from .widgets import (
+    AchievedWidget,
+    AppraisalWidget,
+    MoneyInput,
+    MultipleFileInput,
+    RowsWidget,
+    VietDateInput,
+)
 
 # Labels and help ------------------------------------------------------
 
@@ -273,7 +130,7 @@ def _agency_choices(exclude: int | None = None) -> list[tuple[str, str]]:
 
 
 class PageForm(forms.Form):
-    """Mixin for an action's page form: labels, widgets, and the service's errors.
+    """Base of an action's page form: labels, widgets, and the service's errors.
 
     Subclasses put it first and the input form second, e.g.
     ``class ApproveFundingPage(PageForm, inputs.ApproveFundingForm)``.
@@ -471,8 +328,6 @@ class RequestFundingPage(PageForm, inputs.RequestFundingForm):
         self.fields["lines"].widget = RowsWidget(LINE_COLUMNS, extra=3)
         self.fields["funding_source"].choices = [("", "—"), *self.fields["funding_source"].choices]  # type: ignore[attr-defined]
         self.fields["spending_kind"].choices = [("", "—"), *self.fields["spending_kind"].choices]  # type: ignore[attr-defined]
-        from approvals import clock
-
         self.initial.setdefault("budget_year", clock.today().year)
 
 
@@ -483,8 +338,6 @@ class ApproveFundingPage(PageForm, inputs.ApproveFundingForm):
 
 class StartDeploymentPage(PageForm, inputs.StartDeploymentForm):
     def setup(self) -> None:
-        from approvals import clock
-
         self.initial.setdefault("start_date", clock.today())
 
 
@@ -561,35 +414,43 @@ class CancelPage(PageForm, inputs.CancelForm):
     help_texts: ClassVar[dict[str, Any]] = {"comment": _("Bắt buộc: nêu rõ lý do hủy."), "decision_number": _("Quyết định hủy, dạng 1234/QĐ-UBND.")}
 
 
-class WithdrawPage(RequiredCommentPage):
+class WithdrawPage(PageForm, inputs.WithdrawForm):
     help_texts: ClassVar[dict[str, Any]] = {"comment": _("Bắt buộc: nêu rõ lý do rút đăng ký.")}
 
 
-PAGE_FORMS: dict[str, type[PageForm]] = {
-    "approve_registration": CommentPage,
-    "return_registration": RequiredCommentPage,
-    "resubmit_registration": ResubmitPage,
-    "withdraw": WithdrawPage,
-    "request_funding": RequestFundingPage,
-    "approve_funding": ApproveFundingPage,
-    "return_funding": RequiredCommentPage,
-    "reject_funding": RequiredCommentPage,
-    "start_deployment": StartDeploymentPage,
-    "report_progress": ReportProgressPage,
-    "submit_completion": SubmitCompletionPage,
-    "verify_completion": CommentPage,
-    "return_completion": RequiredCommentPage,
-    "sign_off": CommentPage,
-    "return_signoff": RequiredCommentPage,
-    "set_blocker": SetBlockerPage,
-    "clear_blocker": ClearBlockerPage,
-    "update_details": UpdateDetailsPage,
-    "extend_deadline": ExtendDeadlinePage,
-    "reassign_lead_agency": ReassignLeadAgencyPage,
-    "record_db_permission": RecordDbPermissionPage,
-    "cancel": CancelPage,
+# Page classes for the input forms whose fields need more than labels.
+PAGE_OF_INPUT: dict[type[forms.Form], type[PageForm]] = {
+    inputs.CommentForm: CommentPage,
+    inputs.RequiredCommentForm: RequiredCommentPage,
+    inputs.WithdrawForm: WithdrawPage,
+    inputs.RegisterForm: RegisterPage,
+    inputs.ResubmitForm: ResubmitPage,
+    inputs.RequestFundingForm: RequestFundingPage,
+    inputs.ApproveFundingForm: ApproveFundingPage,
+    inputs.StartDeploymentForm: StartDeploymentPage,
+    inputs.ReportProgressForm: ReportProgressPage,
+    inputs.SubmitCompletionForm: SubmitCompletionPage,
+    inputs.SetBlockerForm: SetBlockerPage,
+    inputs.ClearBlockerForm: ClearBlockerPage,
+    inputs.UpdateDetailsForm: UpdateDetailsPage,
+    inputs.ExtendDeadlineForm: ExtendDeadlinePage,
+    inputs.ReassignLeadAgencyForm: ReassignLeadAgencyPage,
+    inputs.RecordDbPermissionForm: RecordDbPermissionPage,
+    inputs.CancelForm: CancelPage,
 }
-"""Every action a model can take, with its page form (``register`` has its own page)."""
+
+
+@cache
+def _plain_page(form_class: type[forms.Form]) -> type[PageForm]:
+    return type(f"{form_class.__name__.removesuffix('Form')}Page", (PageForm, form_class), {})
+
+
+def page_form_for(action: str) -> type[PageForm] | None:
+    """The page form of a model's action, from its declaration; None for no such action."""
+    spec = model_actions().get(action)
+    if spec is None:
+        return None
+    return PAGE_OF_INPUT.get(spec.form_class) or _plain_page(spec.form_class)
 
 
 # The model list's filters ---------------------------------------------

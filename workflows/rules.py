@@ -1,0 +1,186 @@
+"""SPEC §6's definitions, written once: every page, API field, report and reminder imports them.
+
+Each rule comes twice, side by side, so the two can be seen to agree: a
+predicate on one loaded model (for a row already in hand) and a query
+expression (for counts and filters in the database).  The agreement test
+(``tests/workflows/test_rules__agreement.py``) computes each figure through
+every reader and checks they match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, Sum
+
+from approvals.models import Outcome
+
+from .models import Blocker
+from .states import OPEN_STATES, STATES_OF_BUCKET, BlockerReason, State, bucket_of
+
+CLOSED_STATES = frozenset({State.COMPLETED, State.CANCELLED})
+
+__all__ = [
+    "CLOSED_STATES",
+    "OPEN_STATES",
+    "REQUESTED_OUTCOMES",
+    "approved_total",
+    "blocked_q",
+    "bucket_of",
+    "bucket_q",
+    "days_overdue",
+    "due_soon_q",
+    "has_derived_db_blocker",
+    "is_due_soon",
+    "is_open",
+    "is_overdue",
+    "is_stuck",
+    "open_q",
+    "overdue_q",
+    "requested_sum",
+    "requested_total",
+    "round_counts_as_requested",
+    "stuck_q",
+]
+
+
+def due_soon_days() -> int:
+    return int(settings.PILOT06_DUE_SOON_DAYS)
+
+
+def stuck_days() -> int:
+    return int(settings.PILOT06_STUCK_DAYS)
+
+
+# Open: neither completed nor cancelled. ------------------------------------
+
+
+def is_open(state: str) -> bool:
+    return state in OPEN_STATES
+
+
+def open_q() -> Q:
+    return Q(state__in=OPEN_STATES)
+
+
+# Overdue: past the deadline (the province's day) and still open. -----------
+
+
+def is_overdue(pilot_model: Any, today: dt.date) -> bool:
+    return is_open(pilot_model.state) and pilot_model.deadline < today
+
+
+def overdue_q(today: dt.date) -> Q:
+    return open_q() & Q(deadline__lt=today)
+
+
+def days_overdue(pilot_model: Any, today: dt.date) -> int:
+    return max(0, (today - pilot_model.deadline).days)
+
+
+# Due soon: open, deadline from today to today + PILOT06_DUE_SOON_DAYS. -----
+
+
+def is_due_soon(pilot_model: Any, today: dt.date) -> bool:
+    return is_open(pilot_model.state) and today <= pilot_model.deadline <= today + dt.timedelta(days=due_soon_days())
+
+
+def due_soon_q(today: dt.date) -> Q:
+    return open_q() & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=due_soon_days()))
+
+
+# Stuck: open, and no successful action for ``days`` days. -----------------
+
+
+def is_stuck(pilot_model: Any, now: dt.datetime, days: int | None = None) -> bool:
+    limit = now - dt.timedelta(days=stuck_days() if days is None else days)
+    return is_open(pilot_model.state) and pilot_model.last_action_at < limit
+
+
+def stuck_q(now: dt.datetime, days: int | None = None) -> Q:
+    return open_q() & Q(last_action_at__lt=now - dt.timedelta(days=stuck_days() if days is None else days))
+
+
+# Blockers: entered ones, and the population-database one nobody enters. ----
+
+
+def has_derived_db_blocker(pilot_model: Any) -> bool:
+    """SPEC §3: an open model that needs the population database and has no permission recorded."""
+    return (
+        is_open(pilot_model.state)
+        and pilot_model.needs_population_db_connection
+        and not pilot_model.db_permission_number
+    )
+
+
+def derived_db_blocker_q() -> Q:
+    return open_q() & Q(needs_population_db_connection=True, db_permission_number="")
+
+
+def blocked_q(reason: str | None = None) -> Q:
+    """Open models with an open blocker (of ``reason``), the derived one included.
+
+    A plain ``IN (SELECT …)``, not a correlated EXISTS: the database builds
+    the set once and probes it, which keeps a 100,000-model count fast.
+    """
+    blockers = Blocker.objects.filter(cleared_at__isnull=True)
+    if reason is not None:
+        blockers = blockers.filter(reason=reason)
+    entered = open_q() & Q(pk__in=blockers.values("pilot_model_id"))
+    if reason is None or reason == BlockerReason.NO_POPULATION_DB_PERMISSION:
+        return entered | derived_db_blocker_q()
+    return entered
+
+
+def open_blocker_reasons(pilot_model: Any, entered: Iterable[str]) -> list[str]:
+    """The reasons a model is blocked for: the entered ones, then the derived one if not entered.
+
+    A closed model is blocked for nothing: completing clears its blockers,
+    and a cancelled one waits on no one.
+    """
+    if not is_open(pilot_model.state):
+        return []
+    reasons = list(entered)
+    derived = BlockerReason.NO_POPULATION_DB_PERMISSION.value
+    if has_derived_db_blocker(pilot_model) and derived not in reasons:
+        reasons.append(derived)
+    return reasons
+
+
+# Funding: which rounds count. ------------------------------------------------
+
+# A round counts as requested while it waits and once approved; a returned
+# or rejected round was sent back, so its amount is no longer asked for.
+REQUESTED_OUTCOMES = (Outcome.PENDING, Outcome.APPROVED)
+
+
+def round_counts_as_requested(outcome: str) -> bool:
+    return outcome in REQUESTED_OUTCOMES
+
+
+def requested_total(rounds: Iterable[Any]) -> int:
+    """Rounds with their step loaded (``round.step.outcome``)."""
+    return sum(r.amount for r in rounds if round_counts_as_requested(r.step.outcome))
+
+
+def approved_total(rounds: Iterable[Any]) -> int:
+    return sum(r.approved_amount or 0 for r in rounds)
+
+
+def requested_sum(prefix: str = "") -> Sum:
+    """The requested total as an aggregate over funding requests (``prefix`` from another model)."""
+    return Sum(f"{prefix}amount", filter=Q(**{f"{prefix}step__outcome__in": REQUESTED_OUTCOMES}))
+
+
+def approved_sum(prefix: str = "") -> Sum:
+    return Sum(f"{prefix}approved_amount")
+
+
+# Buckets: not started, in progress, completed (SPEC §6). -------------------
+
+
+def bucket_q(bucket: str) -> Q:
+    return Q(state__in=STATES_OF_BUCKET.get(bucket, []))

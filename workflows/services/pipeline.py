@@ -1,0 +1,233 @@
+"""The one path every action takes (SPEC §4).
+
+``perform`` checks in SPEC's order, then, inside one transaction: locks the
+flow process and then the model row (viewflow's own order), re-checks,
+validates, transitions, raises the version, writes the audit entry,
+completes the matching task and checks the flow is in step.  Whoever the
+action's declaration says is told hears of it after the commit.  A refusal
+is audited after the failed block has rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
+
+from approvals import audit, clock
+from approvals.events import refused
+from approvals.exceptions import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    SeparationOfDuties,
+)
+from approvals.models import Outcome
+from approvals.permissions import authorising_role
+from approvals.roles import roles_of
+
+from .. import flow_sync, notifications, routing
+from ..actions import REGISTRY, ActionSpec, Audience, Context
+from ..models import PilotModel
+from ..selectors import check_actor, get_visible, is_visible
+from .cleaning import clean_form
+
+log = logging.getLogger(__name__)
+
+
+def _version_conflict(ctx: Context, data: Mapping[str, Any]) -> str | None:
+    raw = data.get("version")
+    if raw in (None, ""):
+        return None
+    try:
+        version = int(raw)
+    except (TypeError, ValueError):
+        return None  # the form reports the bad value
+    if version != ctx.pilot_model.version:
+        return _("Dữ liệu đã thay đổi (phiên bản %(now)s, bạn gửi %(sent)s); hãy tải lại.") % {
+            "now": ctx.pilot_model.version,
+            "sent": version,
+        }
+    return None
+
+
+def perform(
+    action: str,
+    *,
+    pilot_model_id: Any,
+    actor: Any,
+    data: Mapping[str, Any] | None = None,
+    files: Sequence[Any] = (),
+    ip: str = "",
+) -> PilotModel:
+    """Take ``action`` on a model for ``actor``; the single entry point of every caller."""
+    data = dict(data or {})
+    try:
+        spec = REGISTRY.get(action)
+        if spec is None or not spec.on_model:
+            check_actor(actor)
+            raise NotFound(_("Không có thao tác '%(action)s'.") % {"action": action})
+        return _run(spec, pilot_model_id=pilot_model_id, actor=actor, data=data, files=files, ip=ip)
+    except DomainError as error:
+        if not isinstance(error, NotAuthenticated):
+            audit_refusal(action, actor=actor, object_id=pilot_model_id, error=error, ip=ip)
+        raise
+
+
+def lock_failed() -> Conflict:
+    return Conflict(_("Mô hình đang được người khác xử lý; hãy thử lại."))
+
+
+def is_lock_error(error: DatabaseError) -> bool:
+    text = str(error).lower()
+    return any(
+        s in text for s in ("lock timeout", "database is locked", "could not obtain lock", "deadlock", "could not serialize")
+    )
+
+
+def _run(
+    spec: ActionSpec,
+    *,
+    pilot_model_id: Any,
+    actor: Any,
+    data: dict[str, Any],
+    files: Sequence[Any],
+    ip: str,
+) -> PilotModel:
+    snapshot = get_visible(actor, pilot_model_id)
+    if authorising_role(actor, spec.roles, lead_agency_id=snapshot.lead_agency_id) is None:
+        raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
+    try:
+        with transaction.atomic(), flow_sync.main_flow().lock(snapshot.process_id):
+            # The process comes along: advancing the flow needs it, and its
+            # tasks and gateways then share this instance instead of re-reading.
+            pilot_model = (
+                PilotModel.objects.select_for_update(of=("self",)).select_related("process").get(pk=snapshot.pk)
+            )
+            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
+    except FlowLockFailed:
+        raise lock_failed() from None
+    except DatabaseError as error:
+        if is_lock_error(error):
+            raise lock_failed() from None
+        raise
+
+
+def _run_locked(
+    spec: ActionSpec,
+    pilot_model: PilotModel,
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    files: Sequence[Any],
+    ip: str,
+) -> PilotModel:
+    # Re-check under the lock: a reassignment may have moved the model meanwhile.
+    if not is_visible(actor, pilot_model):
+        raise NotFound(_("Không tìm thấy mô hình."))
+    role = authorising_role(actor, spec.roles, lead_agency_id=pilot_model.lead_agency_id)
+    if role is None:
+        raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
+    # A funding appraisal's request (and its round's process) comes along.
+    pending = pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request__process").first()
+    round_step = pending is not None and routing.is_round_step(pilot_model.state, pending.kind)
+    ctx = Context(
+        pilot_model=pilot_model,
+        actor=actor,
+        role=role,
+        now=clock.now(),
+        ip=ip,
+        files=files,
+        pending=pending,
+        process=pending.funding_request.process if round_step and pending is not None else pilot_model.process,
+    )
+    try:
+        _decide_and_apply(spec, ctx, data)
+    except BaseException:
+        for undo in ctx.on_rollback:
+            undo()
+        raise
+    for callback in ctx.after_commit:
+        transaction.on_commit(callback)
+    return pilot_model
+
+
+def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> None:
+    pilot_model = ctx.pilot_model
+    message = spec.forbidden(ctx, data)
+    if message:
+        raise Forbidden(message)
+    message = spec.conflict(ctx) or _version_conflict(ctx, data)
+    if message:
+        raise Conflict(message)
+    message = spec.separation(ctx)
+    if message:
+        raise SeparationOfDuties(message)
+    cleaned = clean_form(spec.form_class, data)
+    spec.validate(ctx, cleaned)
+    from_state = pilot_model.state
+    payload = spec.execute(ctx, cleaned)
+    pilot_model.version += 1
+    pilot_model.last_action_at = ctx.now
+    pilot_model.save()
+    audit.append(
+        action=spec.event,
+        actor=ctx.actor,
+        role=ctx.role,
+        obj=pilot_model,
+        from_state=from_state,
+        to_state=pilot_model.state,
+        payload={"version": pilot_model.version, **payload},
+        ip=ctx.ip,
+    )
+    spec.advance(ctx)
+    flow_sync.assert_in_step(pilot_model)
+    _tell(spec, ctx)
+
+
+def _tell(spec: ActionSpec, ctx: Context) -> None:
+    """Queue the notices the declaration asks for: the submitter first, then the next actor."""
+    decided = ctx.decided
+    if Audience.SUBMITTER in spec.tells and decided is not None:
+        step_id = decided.pk
+        ctx.after_commit.append(lambda: notifications.step_decided(step_id))
+    if Audience.NEXT_ACTOR in spec.tells:
+        model_id = ctx.pilot_model.pk
+        ctx.after_commit.append(lambda: notifications.task_created(model_id))
+
+
+def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError, ip: str = "") -> None:
+    """Record a refused action, after its block rolled back (SPEC §5)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    # Event names come from the registry: an action nobody declared is
+    # recorded as refused.unknown, with the name asked for in the payload.
+    verb = action if action in REGISTRY else "unknown"
+    payload: dict[str, Any] = {"status": error.status, "code": error.code, "reason": str(error)}
+    if verb == "unknown":
+        payload["requested"] = str(action)[:64]
+    if isinstance(error, Invalid):
+        payload["fields"] = sorted(error.errors)
+    try:
+        audit.append(
+            action=refused(verb),
+            actor=actor,
+            role=",".join(sorted(roles_of(actor))),
+            object_type="workflows.pilotmodel",
+            object_id=str(object_id)[:64] if object_id is not None else "",
+            payload=payload,
+            ip=ip,
+        )
+    except DatabaseError as db_error:
+        # Still locked past the timeout, even for the refusal's own entry: the
+        # caller must get its 403/409, never "database is locked"; the miss is logged.
+        if not is_lock_error(db_error):
+            raise
+        log.warning("refused.%s by %s not audited: %s", verb, getattr(actor, "username", actor), db_error)

@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := project.settings
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve on 127.0.0.1:$(PORT)"
-	@echo "make test   - ruff, mypy and the whole test suite (SQLite, then PostgreSQL)"
+	@echo "make test   - ruff (lint and format), import contracts, mypy and the whole suite (SQLite, then PostgreSQL)"
 	@echo "make bench  - performance figures and ratios (writes bench/results.json)"
 
 $(STAMP): pyproject.toml
@@ -38,6 +38,8 @@ run: venv system-deps messages
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/mypy .
 
 test-sqlite: venv

@@ -74,15 +74,7 @@ def approve(pilot_model: Any, actor: Any) -> None:
     from tests.factories import approval_data
     from workflows import services
 
-    data = approval_data()
-    services.funding_approve(
-        pilot_model=pilot_model,
-        actor=actor,
-        approved_amount=data["approved_amount"],
-        decision_number=data["decision_number"],
-        decision_date=data["decision_date"],
-        comment=data["comment"],
-    )
+    services.perform("approve_funding", pilot_model_id=pilot_model.pk, actor=actor, data=approval_data())
 
 
 def query_breakdown(captured: list[dict[str, Any]]) -> list[tuple[str, int]]:

@@ -78,7 +78,8 @@ def overdue_q(today: dt.date) -> Q:
 
 
 def days_overdue(pilot_model: Any, today: dt.date) -> int:
-    return max(0, (today - pilot_model.deadline).days)
+    deadline: dt.date = pilot_model.deadline
+    return max(0, (today - deadline).days)
 
 
 # Due soon: open, deadline from today to today + PILOT06_DUE_SOON_DAYS. -----

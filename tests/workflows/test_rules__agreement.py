@@ -42,8 +42,11 @@ def _add_edge_cases(people: dict[str, User]) -> None:
         PilotModel.objects.filter(state=State.REGISTERED, blockers__cleared_at__isnull=True).order_by("number").first()
     )
     assert blocked is not None, "the demo has a blocked model not yet started"
-    services.pilot_model_cancel(
-        pilot_model=blocked, actor=people["leader"], decision_number="99/QĐ-UBND", comment="Dừng triển khai"
+    services.perform(
+        "cancel",
+        pilot_model_id=blocked.pk,
+        actor=people["leader"],
+        data={"decision_number": "99/QĐ-UBND", "comment": "Dừng triển khai"},
     )
 
 

@@ -12,8 +12,9 @@ English help for the schema comes from the form's ``api_help`` mapping.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -32,7 +33,8 @@ def _common(form_field: forms.Field, help_text: str) -> dict[str, Any]:
 def _regex(form_field: forms.Field) -> str | None:
     for validator in form_field.validators:
         if isinstance(validator, RegexValidator):
-            return str(validator.regex.pattern)
+            regex = validator.regex
+            return regex if isinstance(regex, str) else str(regex.pattern)
     return None
 
 
@@ -59,11 +61,12 @@ def field_for(form_field: forms.Field, help_text: str = "") -> serializers.Field
     if isinstance(form_field, MoneyField):
         return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **kwargs)
     if isinstance(form_field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=list(form_field.choices), **kwargs)
+        return serializers.ChoiceField(choices=list(cast(Iterable[Any], form_field.choices)), **kwargs)
     if isinstance(form_field, forms.DateField):
         return serializers.DateField(**kwargs)
     if isinstance(form_field, forms.IntegerField):
-        return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **kwargs)
+        low, high = cast(int | None, form_field.min_value), cast(int | None, form_field.max_value)
+        return serializers.IntegerField(min_value=low, max_value=high, **kwargs)
     if isinstance(form_field, forms.CharField):
         text: dict[str, Any] = {"max_length": form_field.max_length, **kwargs}
         if not form_field.required:

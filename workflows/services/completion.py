@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,11 +24,10 @@ from ..actions import (
     register_action,
 )
 from ..inputs import CommentForm, RequiredCommentForm, SubmitCompletionForm
-from ..models import Blocker, CompletionReport, EvidenceFile, PilotModel
+from ..models import Blocker, CompletionReport, EvidenceFile
 from ..routing import Node
 from ..states import Action, State
 from .deployment import apply_achieved
-from .pipeline import perform
 
 
 def _report(ctx: Context) -> CompletionReport | None:
@@ -99,7 +99,7 @@ class VerifyCompletion(ActionSpec):
     roles = (Role.POLICE,)
     situation = "(deploying, completion_verification) → (deploying, completion_signoff). Not on a report you submitted."
     event = Event.COMPLETION_VERIFIED
-    form_class = CommentForm
+    form_class: ClassVar[type[forms.Form]] = CommentForm
     button = Button.PRIMARY
     nodes = (Node.COMPLETION_VERIFICATION,)
     tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
@@ -146,7 +146,7 @@ class SignOff(ActionSpec):
         "Not by whoever submitted or verified the report."
     )
     event = Event.COMPLETION_SIGNED_OFF
-    form_class = CommentForm
+    form_class: ClassVar[type[forms.Form]] = CommentForm
     button = Button.PRIMARY
     nodes = (Node.SIGNOFF,)
     tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
@@ -185,31 +185,3 @@ class ReturnSignoff(SignOff):
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         decide_pending(ctx, Outcome.RETURNED, data["comment"])
         return {"comment": data["comment"]}
-
-
-def completion_submit(
-    *, pilot_model: PilotModel, actor: Any, deliverables: list[dict[str, Any]], summary: str, files: list[Any] | None = None, **extra: Any
-) -> PilotModel:
-    return perform(
-        Action.SUBMIT_COMPLETION,
-        pilot_model_id=pilot_model.pk,
-        actor=actor,
-        data={"deliverables": deliverables, "summary": summary, **extra},
-        files=files or [],
-    )
-
-
-def completion_verify(*, pilot_model: PilotModel, actor: Any, comment: str = "", **extra: Any) -> PilotModel:
-    return perform(Action.VERIFY_COMPLETION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def completion_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.RETURN_COMPLETION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def completion_sign_off(*, pilot_model: PilotModel, actor: Any, comment: str = "", **extra: Any) -> PilotModel:
-    return perform(Action.SIGN_OFF, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def signoff_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.RETURN_SIGNOFF, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})

@@ -17,7 +17,6 @@ from ..inputs import ReportProgressForm, StartDeploymentForm
 from ..models import PilotModel, ProgressReport
 from ..routing import Node
 from ..states import Action, State
-from .pipeline import perform
 
 
 @register_action
@@ -100,18 +99,3 @@ class ReportProgress(ActionSpec):
             reported_at=ctx.now,
         )
         return {"percent": data["percent"], "deliverables": achieved, "note": data.get("note", "")}
-
-
-def deployment_start(*, pilot_model: PilotModel, actor: Any, start_date: dt.date, **extra: Any) -> PilotModel:
-    return perform(Action.START_DEPLOYMENT, pilot_model_id=pilot_model.pk, actor=actor, data={"start_date": start_date, **extra})
-
-
-def progress_report(
-    *, pilot_model: PilotModel, actor: Any, percent: int, deliverables: list[dict[str, Any]] | None = None, note: str = "", **extra: Any
-) -> PilotModel:
-    return perform(
-        Action.REPORT_PROGRESS,
-        pilot_model_id=pilot_model.pk,
-        actor=actor,
-        data={"percent": percent, "deliverables": deliverables or [], "note": note, **extra},
-    )

@@ -7,7 +7,6 @@ runs as a small flow of its own beside the main process.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Max
@@ -31,10 +30,9 @@ from ..actions import (
     register_action,
 )
 from ..inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
-from ..models import Blocker, FundingLine, FundingRequest, PilotModel
+from ..models import Blocker, FundingLine, FundingRequest
 from ..routing import Node
 from ..states import Action, BlockerReason, State
-from .pipeline import perform
 
 
 def _current_request(ctx: Context) -> FundingRequest:
@@ -51,7 +49,7 @@ def _current_request(ctx: Context) -> FundingRequest:
 
 
 def _first_round(ctx: Context) -> bool:
-    return ctx.pilot_model.state == State.FUNDING_REQUESTED
+    return bool(ctx.pilot_model.state == State.FUNDING_REQUESTED)
 
 
 @register_action
@@ -234,62 +232,3 @@ class RejectFunding(_Appraisal):
                 set_at=ctx.now,
             )
         return {"round": request.round, "comment": data["comment"], "blocker_opened": opened}
-
-
-def funding_request(
-    *,
-    pilot_model: PilotModel,
-    actor: Any,
-    amount: int,
-    funding_source: str,
-    spending_kind: str,
-    budget_year: int,
-    lines: list[dict[str, Any]],
-    justification: str,
-    **extra: Any,
-) -> PilotModel:
-    return perform(
-        Action.REQUEST_FUNDING,
-        pilot_model_id=pilot_model.pk,
-        actor=actor,
-        data={
-            "amount": amount,
-            "funding_source": funding_source,
-            "spending_kind": spending_kind,
-            "budget_year": budget_year,
-            "lines": lines,
-            "justification": justification,
-            **extra,
-        },
-    )
-
-
-def funding_approve(
-    *,
-    pilot_model: PilotModel,
-    actor: Any,
-    approved_amount: int,
-    decision_number: str,
-    decision_date: dt.date,
-    it_appraisal: dict[str, Any] | None = None,
-    comment: str = "",
-    **extra: Any,
-) -> PilotModel:
-    data: dict[str, Any] = {
-        "approved_amount": approved_amount,
-        "decision_number": decision_number,
-        "decision_date": decision_date,
-        "comment": comment,
-        **extra,
-    }
-    if it_appraisal:
-        data["it_appraisal"] = it_appraisal
-    return perform(Action.APPROVE_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data=data)
-
-
-def funding_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.RETURN_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def funding_reject(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.REJECT_FUNDING, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})

@@ -31,7 +31,6 @@ from ..inputs import (
 )
 from ..models import Blocker, Deliverable, LeadAgencyTerm, PilotModel
 from ..states import Action, BlockerReason, State
-from .pipeline import perform
 from .registration import cancel_processes, close_pending
 
 
@@ -271,55 +270,3 @@ class Cancel(ActionSpec):
 
     def advance(self, ctx: Context) -> None:
         cancel_processes(ctx)
-
-
-def blocker_set(*, pilot_model: PilotModel, actor: Any, reason: str, note: str = "", **extra: Any) -> PilotModel:
-    return perform(Action.SET_BLOCKER, pilot_model_id=pilot_model.pk, actor=actor, data={"reason": reason, "note": note, **extra})
-
-
-def blocker_clear(*, pilot_model: PilotModel, actor: Any, reason: str, comment: str = "", **extra: Any) -> PilotModel:
-    return perform(Action.CLEAR_BLOCKER, pilot_model_id=pilot_model.pk, actor=actor, data={"reason": reason, "comment": comment, **extra})
-
-
-def details_update(*, pilot_model: PilotModel, actor: Any, **fields: Any) -> PilotModel:
-    return perform(Action.UPDATE_DETAILS, pilot_model_id=pilot_model.pk, actor=actor, data=fields)
-
-
-def deadline_extend(*, pilot_model: PilotModel, actor: Any, deadline: dt.date, decision_number: str, comment: str = "", **extra: Any) -> PilotModel:
-    return perform(
-        Action.EXTEND_DEADLINE,
-        pilot_model_id=pilot_model.pk,
-        actor=actor,
-        data={"deadline": deadline, "decision_number": decision_number, "comment": comment, **extra},
-    )
-
-
-def lead_agency_reassign(
-    *, pilot_model: PilotModel, actor: Any, lead_agency: str, responsible_officer: str, decision_number: str, comment: str = "", **extra: Any
-) -> PilotModel:
-    return perform(
-        Action.REASSIGN_LEAD_AGENCY,
-        pilot_model_id=pilot_model.pk,
-        actor=actor,
-        data={
-            "lead_agency": lead_agency,
-            "responsible_officer": responsible_officer,
-            "decision_number": decision_number,
-            "comment": comment,
-            **extra,
-        },
-    )
-
-
-def db_permission_record(*, pilot_model: PilotModel, actor: Any, document_number: str, date: dt.date, **extra: Any) -> PilotModel:
-    return perform(
-        Action.RECORD_DB_PERMISSION, pilot_model_id=pilot_model.pk, actor=actor, data={"document_number": document_number, "date": date, **extra}
-    )
-
-
-def pilot_model_cancel(*, pilot_model: PilotModel, actor: Any, decision_number: str, comment: str, **extra: Any) -> PilotModel:
-    return perform(
-        Action.CANCEL, pilot_model_id=pilot_model.pk, actor=actor, data={"decision_number": decision_number, "comment": comment, **extra}
-    )
-
-

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ from ..routing import Node
 from ..selectors import check_actor
 from ..states import Action, State
 from .cleaning import clean_form
-from .pipeline import audit_refusal, is_lock_error, lock_failed, perform
+from .pipeline import audit_refusal, is_lock_error, lock_failed
 
 
 def _deliverables_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -160,7 +161,7 @@ class ApproveRegistration(ActionSpec):
     roles = (Role.POLICE,)
     situation = "(registered, registration_review) → (registered, —). Not on a step you submitted."
     event = Event.REGISTRATION_APPROVED
-    form_class = CommentForm
+    form_class: ClassVar[type[forms.Form]] = CommentForm
     button = Button.PRIMARY
     nodes = (Node.REGISTRATION_REVIEW,)
     tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
@@ -279,21 +280,3 @@ def cancel_processes(ctx: Context) -> None:
     for request in FundingRequest.objects.filter(pilot_model=ctx.pilot_model, process__isnull=False):
         flow_sync.cancel(request.process)
     flow_sync.cancel(ctx.pilot_model.process)
-
-
-# Typed entry points for Python callers (seed_demo, tests, the shell).
-
-def registration_approve(*, pilot_model: PilotModel, actor: Any, comment: str = "", **extra: Any) -> PilotModel:
-    return perform(Action.APPROVE_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def registration_return(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.RETURN_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})
-
-
-def registration_resubmit(*, pilot_model: PilotModel, actor: Any, **fields: Any) -> PilotModel:
-    return perform(Action.RESUBMIT_REGISTRATION, pilot_model_id=pilot_model.pk, actor=actor, data=fields)
-
-
-def pilot_model_withdraw(*, pilot_model: PilotModel, actor: Any, comment: str, **extra: Any) -> PilotModel:
-    return perform(Action.WITHDRAW, pilot_model_id=pilot_model.pk, actor=actor, data={"comment": comment, **extra})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reports.selectors import bottlenecks, dashboard_summary
 
+from reports.bottlenecks import bottlenecks
+from reports.dashboard import dashboard_summary
 from tests.factories import Driver
 from tests.reports import dataset
 from tests.reports.conftest import at

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from reports.selectors import dashboard_summary
 
 from approvals import clock
+from reports.dashboard import dashboard_summary
 from tests.factories import Driver
 from tests.reports.conftest import at
 from workflows.models import PilotModel

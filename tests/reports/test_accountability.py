@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reports.selectors import accountability
 
+from reports.accountability import accountability
 from tests.factories import Driver
 from tests.reports import dataset
 from tests.reports.conftest import at

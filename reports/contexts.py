@@ -76,10 +76,10 @@ def period_activity(user: Any, period: Period) -> dict[str, int]:
 
 
 def _blocker_labels(scope: QuerySet[PilotModel]) -> dict[int, list[str]]:
-    """Open blockers per open model, entered and derived, as labels: one query."""
+    """Uncleared entered blockers per model: one query (the derived one is added per row)."""
     labels: dict[int, list[str]] = defaultdict(list)
     rows = (
-        within(Blocker.objects.filter(cleared_at__isnull=True, pilot_model__state__in=OPEN_STATES), scope)
+        within(Blocker.objects.filter(cleared_at__isnull=True), scope)
         .order_by("pilot_model_id", "reason")
         .values_list("pilot_model_id", "reason")
     )
@@ -102,7 +102,7 @@ def model_rows(user: Any, *, moment: Moment | None = None, limit: int | None = N
         rows = rows[:limit]
     for row in rows.iterator(chunk_size=2000):
         model = SimpleNamespace(**row)
-        reasons = rules.open_blocker_reasons(model, blockers.get(row["pk"], []))
+        reasons = rules.blocker_reasons(model, blockers.get(row["pk"], []))
         overdue_days = rules.days_overdue(model, moment.today) if rules.is_overdue(model, moment.today) else 0
         yield {
             "id": row["pk"],

@@ -249,7 +249,7 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
     today = clock.today()
     rows = []
     for pm in page:
-        reasons = rules.open_blocker_reasons(pm, [b.reason for b in pm.open_blockers])
+        reasons = rules.blocker_reasons(pm, [b.reason for b in pm.open_blockers])
         blockers = [blocker_label(reason) for reason in reasons]
         pending = pm.pending_steps[0] if pm.pending_steps else None
         rows.append(
@@ -267,9 +267,7 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
 
 
 def open_blockers(pm: PilotModel) -> list[dict[str, Any]]:
-    """What blocks the model now (``rules.open_blocker_reasons``): nothing once it is closed."""
-    if not rules.is_open(pm.state):
-        return []
+    """What blocks the model: every uncleared blocker, and the derived one while open (``rules.blocker_reasons``)."""
     rows: list[dict[str, Any]] = [
         {"reason": b.reason, "label": b.get_reason_display(), "note": b.note, "set_by": b.set_by, "set_at": b.set_at, "derived": False}
         for b in pm.blockers.filter(cleared_at__isnull=True).select_related("set_by")

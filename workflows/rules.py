@@ -29,6 +29,7 @@ __all__ = [
     "REQUESTED_OUTCOMES",
     "approved_total",
     "blocked_q",
+    "blocker_reasons",
     "bucket_of",
     "bucket_q",
     "days_overdue",
@@ -136,14 +137,13 @@ def blocked_q(reason: str | None = None) -> Q:
     return entered
 
 
-def open_blocker_reasons(pilot_model: Any, entered: Iterable[str]) -> list[str]:
-    """The reasons a model is blocked for: the entered ones, then the derived one if not entered.
+def blocker_reasons(pilot_model: Any, entered: Iterable[str]) -> list[str]:
+    """What a model's record lists: its uncleared entered blockers, then the derived one while open.
 
-    A closed model is blocked for nothing: completing clears its blockers,
-    and a cancelled one waits on no one.
+    A model's record shows every blocker nobody cleared, even once it was
+    cancelled; the figures and filters (``blocked_q``) count open models
+    only, since a closed model waits on no one.
     """
-    if not is_open(pilot_model.state):
-        return []
     reasons = list(entered)
     derived = BlockerReason.NO_POPULATION_DB_PERMISSION.value
     if has_derived_db_blocker(pilot_model) and derived not in reasons:

@@ -148,9 +148,9 @@ class PilotModelSerializer(serializers.Serializer):
             for b in pm.open_blockers  # type: ignore[attr-defined]
         }
         # SPEC §3: needing the connection without a permission is a blocker
-        # nobody has to enter; a closed model is blocked for nothing.
+        # nobody has to enter (``rules.blocker_reasons``).
         empty = {"note": "", "set_by": None, "set_at": None}
-        rows = [entered.get(r) or {"reason": r, **empty} for r in rules.open_blocker_reasons(pm, list(entered))]
+        rows = [entered.get(r) or {"reason": r, **empty} for r in rules.blocker_reasons(pm, list(entered))]
         return list(BlockerSerializer(rows, many=True).data)
 
 

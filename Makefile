@@ -7,12 +7,13 @@ PORT ?= 8000
 DEMO_PASSWORD ?= pilot06-demo
 export DJANGO_SETTINGS_MODULE := project.settings
 
-.PHONY: help venv system-deps messages run test lint test-sqlite test-postgres bench clean
+.PHONY: help venv system-deps messages run test lint test-sqlite test-postgres test-prod-smoke prod-smoke bench clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - ruff (lint and format), import contracts, mypy and the whole suite (SQLite, then PostgreSQL)"
 	@echo "make bench  - performance figures and ratios (writes bench/results.json)"
+	@echo "make prod-smoke - the production recipe (deploy/) on loopback, checked through nginx over HTTPS"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,7 +49,16 @@ test-sqlite: venv
 test-postgres: venv
 	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
 
-test: venv system-deps messages lint test-sqlite test-postgres
+# The production recipe: nginx, gunicorn, the worker and PostgreSQL roles, on loopback.
+prod-smoke: venv system-deps
+	bash scripts/prod-smoke.sh
+
+# In `make test` only where it may install nginx and must not be skipped: root in CI.
+test-prod-smoke: venv
+	@if [ "$$(id -u)" = "0" ] && [ "$${CI:-}" = "true" ]; then bash scripts/prod-smoke.sh; \
+	else echo "NOTICE: prod-smoke skipped (make test runs it as root with CI=true; run make prod-smoke)"; fi
+
+test: venv system-deps messages lint test-sqlite test-postgres test-prod-smoke
 
 bench: venv system-deps
 	bash scripts/with-postgres.sh $(BIN)/python -m bench

@@ -164,7 +164,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PILOT06_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -317,3 +317,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Dangerous combinations (DEBUG with public hosts, an HTTPS redirect no proxy
+# may satisfy, SQLite under several gunicorn workers) stop every process here.
+from project.safety import refuse_dangerous_configuration  # noqa: E402
+
+refuse_dangerous_configuration(globals(), os.environ)

@@ -53,8 +53,19 @@ def static_path(url: str) -> str | None:
     parts = relative.split("/")
     if not relative or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
         return None
-    found = finders.find(relative)
+    found = finders.find(relative) or _collected(relative)
     return str(found) if isinstance(found, str | os.PathLike) else None
+
+
+def _collected(relative: str) -> Path | None:
+    """A file ``collectstatic`` wrote.
+
+    With DEBUG off, ``{% static %}`` names the hashed copy (``document.47794ac5650b.css``),
+    which exists only under STATIC_ROOT, not in the folders the finders search.
+    """
+    root = Path(settings.STATIC_ROOT).resolve()
+    candidate = (root / relative).resolve()
+    return candidate if candidate.is_file() and candidate.is_relative_to(root) else None
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]

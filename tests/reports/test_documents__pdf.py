@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,6 +165,22 @@ def test_the_fetcher_serves_static_files_and_refuses_everything_else() -> None:
     ):
         with pytest.raises(pdf.RefusedURL):
             fetcher.fetch(url)
+
+
+def test_the_fetcher_serves_the_hashed_copy_collectstatic_wrote(
+    settings: Any, tmp_path: Path
+) -> None:
+    """With DEBUG off, {% static %} names the hashed file, which only STATIC_ROOT holds."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "document.0123456789ab.css").write_bytes(b"@page { size: A4 }")
+    fetcher = pdf._fetcher()
+
+    css = fetcher.fetch(f"{pdf.BASE_URL}static/reports/document.0123456789ab.css")
+
+    assert css.read() == b"@page { size: A4 }"
+    with pytest.raises(pdf.RefusedURL):
+        fetcher.fetch(f"{pdf.BASE_URL}static/reports/document.ffffffffffff.css")
 
 
 def test_a_render_that_takes_too_long_is_stopped() -> None:

@@ -35,6 +35,8 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="pilot06.example.vn",
+        # nginx in front, as deploy/ ships: with no trusted proxy the HTTPS redirect is refused.
+        PILOT06_TRUSTED_PROXY_COUNT="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         DJANGO_SETTINGS_MODULE="project.settings",
     )
@@ -97,8 +99,6 @@ def test_production_answers_with_hsts_csp_and_the_rest(tmp_path: Path) -> None:
     assert_strict_csp(headers["Content-Security-Policy"])
     assert probe["settings"]["SESSION_COOKIE_SECURE"] and probe["settings"]["CSRF_COOKIE_SECURE"]
     assert probe["settings"]["SESSION_COOKIE_HTTPONLY"]
-    # Without a trusted proxy, no client header may claim the request was HTTPS.
-    assert probe["settings"]["SECURE_PROXY_SSL_HEADER"] is None
 
 
 def test_behind_a_trusted_proxy_its_https_header_is_believed(tmp_path: Path) -> None:
@@ -106,6 +106,18 @@ def test_behind_a_trusted_proxy_its_https_header_is_believed(tmp_path: Path) -> 
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("PROBE "))
 
     assert json.loads(line[len("PROBE ") :])["settings"]["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_without_a_trusted_proxy_no_client_header_claims_https(tmp_path: Path) -> None:
+    """Allowed only with the redirect off: project/safety.py refuses a redirect no proxy may satisfy."""
+    env = production_env(
+        tmp_path, PILOT06_TRUSTED_PROXY_COUNT="0", DJANGO_SECURE_SSL_REDIRECT="false"
+    )
+    done = run(["-m", "tests.security.prod_probe"], env)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("PROBE ")), None)
+
+    assert line is not None, done.stderr[-3000:]
+    assert json.loads(line[len("PROBE ") :])["settings"]["SECURE_PROXY_SSL_HEADER"] is None
 
 
 def test_the_migrations_match_the_models(db: Any) -> None:

@@ -1,4 +1,4 @@
-"""Template context every page needs (the AGPL §13 source link)."""
+"""Template context every page needs: the AGPL §13 source link and the province's name."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from province.profile import province_name
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SOURCE_URL": settings.PILOT06_SOURCE_URL, "PROVINCE": settings.PILOT06_PROVINCE}
+    return {"SOURCE_URL": settings.PILOT06_SOURCE_URL, "PROVINCE": province_name()}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "province",
     "workflows",
     "reports",
+    "administration",
 ]
 
 MIDDLEWARE = [

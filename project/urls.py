@@ -37,5 +37,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("dashboard/", reports_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
+    path("administration/", include("administration.urls")),
     path("", include("workflows.urls")),
 ]

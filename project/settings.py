@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "approvals",
+    "province",
     "workflows",
     "reports",
+    "administration",
 ]
 
 MIDDLEWARE = [
@@ -252,7 +254,6 @@ TASKS = {
 
 # pilot06's own knobs.
 PILOT06_SOURCE_URL = env_str("PILOT06_SOURCE_URL", "https://github.com/pilot06/pilot06")
-PILOT06_PROVINCE = env_str("PILOT06_PROVINCE", "Nghệ An")
 # Absolute links in emails (reminders, task notices) point here.
 PILOT06_BASE_URL = env_str("PILOT06_BASE_URL", "http://127.0.0.1:8000")
 PILOT06_STUCK_DAYS = env_int("PILOT06_STUCK_DAYS", 30)

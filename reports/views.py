@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from approvals import clock
 from approvals.exceptions import NotFound
 from approvals.permissions import sees_province
+from province.profile import load
 from workflows import services
 from workflows.api.auth import AUTHENTICATION_CLASSES
 from workflows.api.views import ERROR
@@ -63,7 +64,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", selectors.reports_index(request.user))
+    # The province's reporting schedule (its profile) picks the period offered first.
+    schedule = load().schedule
+    return render(
+        request,
+        "reports/index.html",
+        {**selectors.reports_index(request.user), "schedule": schedule},
+    )
 
 
 def _file(content: bytes | None, report: Any, filename: str) -> HttpResponseBase:

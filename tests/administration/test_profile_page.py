@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from approvals.models import AuditEntry
@@ -58,3 +60,14 @@ def test_a_bad_value_is_shown_on_its_field_and_nothing_is_saved(admin_client: Cl
     assert "Mã cơ quan gồm chữ, số" in page and "Chưa lưu được" in page
     assert load().name == "Nghệ An"
     assert not AuditEntry.objects.filter(action="province.profile_changed").exists()
+
+
+def test_the_reporting_schedule_picks_the_period_the_reports_page_offers_first(
+    admin_client: Client, police: Any
+) -> None:
+    page = Client()
+    page.force_login(police)
+    assert '<option value="month" selected>' in page.get("/reports/").content.decode()
+    admin_client.post("/administration/profile/", posted(reports_weekly="on"))
+    html = page.get("/reports/").content.decode()
+    assert '<option value="week" selected>Tuần · định kỳ</option>' in html

@@ -162,3 +162,4 @@ def test_only_an_administrator_imports(admin: User, officer: User) -> None:
     with pytest.raises(Forbidden):
         run(template_bytes(), officer)
     assert not Official.objects.filter(user__username="canbo_cat").exists()
+    assert AuditEntry.objects.filter(action="refused.import_province", actor_username=officer.username).exists()

@@ -28,7 +28,7 @@ from approvals.events import Event
 from approvals.exceptions import DomainError, Invalid
 from approvals.models import Agency
 from approvals.roles import Role
-from province.access import require_admin
+from province.access import audit_refusal, require_admin
 from province.agencies import AgencyFacts, agency_upsert
 from province.people import official_create, official_update
 
@@ -56,7 +56,11 @@ def run(
     outcome = Outcome(file_problems=list(book.problems), dry_run=not commit)
     if book.problems:
         return outcome
-    require_admin(actor)
+    try:
+        require_admin(actor)
+    except DomainError as error:
+        audit_refusal("import_province", actor=actor, error=error, object_type="province.workbook", ip=ip)
+        raise
     steps: dict[str, Callable[[Row, Any, str], Applied]] = {
         AGENCIES.name: _agency,
         OFFICIALS.name: _official,

@@ -7,7 +7,8 @@ leaves the user in a context variable for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -26,6 +27,18 @@ def actor() -> Any:
 
 def ip() -> str:
     return _ip.get()
+
+
+@contextmanager
+def acting(user: Any, ip: str = "") -> Iterator[None]:
+    """Name ``user`` as the actor outside a request (a command, the importer, the demo)."""
+    actor_token = _actor.set(user)
+    ip_token = _ip.set(ip or _ip.get())
+    try:
+        yield
+    finally:
+        _actor.reset(actor_token)
+        _ip.reset(ip_token)
 
 
 class CurrentActorMiddleware:

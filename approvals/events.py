@@ -39,6 +39,10 @@ class Event(models.TextChoices):
     AGENCY_CHANGED = "agency.changed"
     AGENCY_HEAD_CHANGED = "agency.head_changed"
     OFFICIAL_ASSIGNED = "official.assigned"
+    # What the receivers in approvals.signals cannot see (issue 12).
+    PASSWORD_LINK_SENT = "user.password_link_sent"
+    PROVINCE_PROFILE_CHANGED = "province.profile_changed"
+    PROVINCE_IMPORTED = "province.imported"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

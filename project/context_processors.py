@@ -1,4 +1,4 @@
-"""Template context every page needs (the AGPL §13 source link)."""
+"""Template context every page needs: the AGPL §13 source link and the province's name."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from province.access import is_admin
+from province.profile import province_name
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SOURCE_URL": settings.PILOT06_SOURCE_URL, "PROVINCE": settings.PILOT06_PROVINCE}
+    return {
+        "SOURCE_URL": settings.PILOT06_SOURCE_URL,
+        "PROVINCE": province_name(),
+        # Read only by pages that show the administrator's menu entry.
+        "IS_ADMIN": SimpleLazyObject(lambda: is_admin(getattr(request, "user", None))),
+    }

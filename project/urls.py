@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from province.passwords import ResetForm
 from reports import api as reports_api
 from reports import views as reports_views
 from workflows.flow_sync import main_flow, round_flow
@@ -15,6 +16,19 @@ from workflows.viewsets import TaskPagesViewset
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail, Django's own views with Vietnamese templates.
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetForm),
+        name="password_reset",
+    ),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("flow/pilot/", TaskPagesViewset(main_flow()).urls),
     path("flow/funding-round/", TaskPagesViewset(round_flow()).urls),
@@ -25,5 +39,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("dashboard/", reports_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
+    path("administration/", include("administration.urls")),
     path("", include("workflows.urls")),
 ]

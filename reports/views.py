@@ -1,5 +1,8 @@
 """Report pages: thin views that check access, read the report contexts and answer with files.
 
+The documents answer a browser session and an API token alike (``DocumentView``),
+and the OpenAPI schema lists them as binary responses.
+
 Access (SPEC §7): officers get 403 on the province-wide reports and get the
 records of the models they can see (others' → 404, so ids leak nothing);
 police, finance, leader and inspector get everything.
@@ -10,20 +13,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from approvals import clock
 from approvals.exceptions import NotFound
 from approvals.permissions import sees_province
+from province.profile import load
 from workflows import selectors
+from workflows.api.auth import AUTHENTICATION_CLASSES
+from workflows.api.views import ERROR
 
 from . import contexts, jobs, scope
 from .dashboard import dashboard_page, reports_index
+from .jobs import CONTENT_TYPES
 from .pdf import RenderError, render_pdf
 from .periods import BadPeriod, parse_period
 
@@ -45,7 +61,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", reports_index(request.user))
+    # The province's reporting schedule (its profile) picks the period offered first.
+    schedule = load().schedule
+    return render(
+        request,
+        "reports/index.html",
+        {**reports_index(request.user), "schedule": schedule},
+    )
 
 
 def _file(content: bytes | None, report: Any, filename: str) -> HttpResponseBase:
@@ -57,13 +79,18 @@ def _file(content: bytes | None, report: Any, filename: str) -> HttpResponseBase
         response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
         return response
     return FileResponse(
-        jobs.file_path(report).open("rb"), content_type=content_type, as_attachment=not inline, filename=filename
+        jobs.file_path(report).open("rb"),
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=filename,
     )
 
 
 def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if not sees_province(request.user):
-        raise PermissionDenied(_("Báo cáo toàn tỉnh dành cho Công an tỉnh, Sở Tài chính, lãnh đạo và thanh tra."))
+        raise PermissionDenied(
+            _("Báo cáo toàn tỉnh dành cho Công an tỉnh, Sở Tài chính, lãnh đạo và thanh tra.")
+        )
     today = clock.today()
     params: dict[str, Any] = {"today": today.isoformat()}
     if kind == "progress":
@@ -80,7 +107,9 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
         stamp = params.get("date", params["today"])
         return _file(outcome.content, outcome.report, f"{TITLES[kind]}-{stamp}.{fmt}")
     if outcome.status == "failed":
-        return render(request, "reports/failed.html", {"kind": kind, "report": outcome.report}, status=503)
+        return render(
+            request, "reports/failed.html", {"kind": kind, "report": outcome.report}, status=503
+        )
     response = render(
         request,
         "reports/wait.html",
@@ -92,28 +121,121 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
     return response
 
 
-def _report_view(kind: str, fmt: str) -> Any:
-    @login_required
-    @require_GET
-    def view(request: HttpRequest) -> HttpResponseBase:
-        return _province_report(request, kind, fmt)
+class DocumentView(APIView):
+    """A document by session (a browser) or by token (``Authorization: Token …``, the operations centre).
 
-    view.__name__ = f"{kind}_{fmt}"
-    view.__doc__ = f"/reports/{kind}.{fmt}"
-    return view
+    Either way the same checks run on the same user (SPEC §10).  A browser
+    with no session is sent to log in; a client that sent a token and failed
+    gets 401; every other answer is the document or the same page a browser
+    gets.
+    """
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The answer is a file whatever the client accepts; JSON only carries errors.
+        return super().perform_content_negotiation(request, force=True)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request
+        by_token = "HTTP_AUTHORIZATION" in request.META
+        if (
+            isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed)
+            and not by_token
+        ):
+            return redirect_to_login(request.get_full_path())  # type: ignore[return-value]
+        if isinstance(exc, PermissionDenied | Http404) and not by_token:
+            raise exc  # a browser gets the site's own page, as before
+        return super().handle_exception(exc)
 
 
-progress_pdf = _report_view("progress", "pdf")
-progress_xlsx = _report_view("progress", "xlsx")
-funding_pdf = _report_view("funding", "pdf")
-funding_xlsx = _report_view("funding", "xlsx")
-accountability_pdf = _report_view("accountability", "pdf")
-accountability_xlsx = _report_view("accountability", "xlsx")
+def _document_view(kind: str, fmt: str) -> Any:
+    parameters = PERIOD_PARAMETERS if kind == "progress" else []
+
+    @extend_schema(
+        operation_id=f"report_{kind}_{fmt}",
+        tags=["reports"],
+        summary=SUMMARIES[kind] + (" (PDF)" if fmt == "pdf" else " (Excel)"),
+        parameters=parameters,
+        responses=_file_responses(fmt, bad_period=kind == "progress"),
+    )
+    def get(self: DocumentView, request: Request) -> HttpResponseBase:
+        return _province_report(request._request, kind, fmt)
+
+    view: type[DocumentView] = type(
+        f"{kind.title()}{fmt.title()}View",
+        (DocumentView,),
+        {"get": get, "__doc__": f"/reports/{kind}.{fmt}"},
+    )
+    return view.as_view()
 
 
-@login_required
-@require_GET
-def pilot_model_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def _file_responses(
+    fmt: str, *, bad_period: bool = False, not_found: bool = False
+) -> dict[Any, Any]:
+    binary = OpenApiResponse(OpenApiTypes.BINARY, description=f"The document ({fmt.upper()}).")
+    html = OpenApiResponse(OpenApiTypes.STR, description="An HTML page.")
+    responses: dict[Any, Any] = {
+        (200, CONTENT_TYPES[fmt]): binary,
+        (202, "text/html"): OpenApiResponse(
+            OpenApiTypes.STR,
+            description="Being rendered in the background: ask again after the `Refresh` seconds.",
+        ),
+        (401, "application/json"): ERROR,
+        (403, "application/json"): ERROR,
+        (503, "text/html"): html,
+    }
+    if bad_period:
+        responses[(400, "text/html")] = OpenApiResponse(
+            OpenApiTypes.STR, description="A period or date it cannot read."
+        )
+    if not_found:
+        responses[(404, "application/json")] = ERROR
+    return responses
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter(
+        "period",
+        str,
+        enum=["week", "month", "quarter", "half", "year"],
+        description="Default: month.",
+    ),
+    OpenApiParameter(
+        "date", OpenApiTypes.DATE, description="The period's last day (YYYY-MM-DD); default: today."
+    ),
+]
+SUMMARIES = {
+    "progress": "Periodic progress report",
+    "funding": "Consolidated funding report",
+    "accountability": "Accountability report",
+}
+
+progress_pdf = _document_view("progress", "pdf")
+progress_xlsx = _document_view("progress", "xlsx")
+funding_pdf = _document_view("funding", "pdf")
+funding_xlsx = _document_view("funding", "xlsx")
+accountability_pdf = _document_view("accountability", "pdf")
+accountability_xlsx = _document_view("accountability", "xlsx")
+
+
+class PilotModelPdfView(DocumentView):
+    @extend_schema(
+        operation_id="report_pilot_model_pdf",
+        tags=["reports"],
+        summary="One model's record (PDF)",
+        responses={k: v for k, v in _file_responses("pdf", not_found=True).items() if k[0] != 202},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        return _pilot_model_pdf(request._request, pk)
+
+
+pilot_model_pdf = PilotModelPdfView.as_view()
+
+
+def _pilot_model_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One model's record; a model the user may not see is a 404, like everywhere else."""
     try:
         pilot_model = selectors.get_visible(request.user, pk)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from approvals import audit
-from approvals.models import Agency
+from province.models import ReportProfile
 from reports import pdf
 from tests.factories import Driver
 from tests.reports.conftest import ClientFor, at
@@ -25,7 +25,7 @@ DATE_LINE = re.compile(r"Nghệ An, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm
 @pytest.fixture
 def province(drive: Driver) -> None:
     with at(0):
-        Agency.objects.filter(code="CAT").update(
+        ReportProfile.objects.exclude(kind="funding").update(
             signing_prefix="KT. GIÁM ĐỐC", signing_title="Phó Giám đốc", signing_name="Nguyễn Văn An"
         )
         drive.completed(6, deadline="2026-03-31")

@@ -31,7 +31,7 @@ def _vietnamese() -> Iterator[None]:
     ],
 )
 def test_the_date_line_pads_days_below_ten_and_months_one_and_two(day: dt.date, line: str) -> None:
-    assert date_line(day) == line
+    assert date_line(day, "Nghệ An") == line
 
 
 def test_money_is_written_with_dots() -> None:

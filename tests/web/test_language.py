@@ -23,7 +23,8 @@ def test_choosing_english_switches_the_page_language(officer: Any, client: Clien
     assert '<html lang="vi">' in client.get("/").content.decode()
 
 
-def test_every_page_links_the_source_code(client: Client, settings: Any) -> None:
+def test_every_page_links_the_source_code(client: Client, settings: Any, db: Any) -> None:
+    # Every page's header names the province, read from its profile in the database.
     html = client.get("/accounts/login/").content.decode()
     assert f'href="{settings.PILOT06_SOURCE_URL}"' in html
     assert "AGPL-3.0" in html

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from approvals import audit, clock
 from approvals.events import Event
 from approvals.exceptions import DomainError, Forbidden, Invalid
-from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.models import Agency, ApprovalStep, Outcome, StepKind
 from approvals.permissions import agency_code_of, agency_id_of, authorising_role
 from approvals.roles import Role
 
@@ -49,28 +49,39 @@ def _deliverables_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"name": r["name"], "unit": r["unit"], "target": r["target"]} for r in rows]
 
 
-def pilot_model_register(*, actor: Any, data: Mapping[str, Any], ip: str = "") -> PilotModel:
-    """new → (registered, registration_review).  The lead agency is the actor's own."""
+def pilot_model_register(
+    *, actor: Any, data: Mapping[str, Any], ip: str = "", on_behalf_of: Agency | None = None
+) -> PilotModel:
+    """new → (registered, registration_review).  The lead agency is the actor's own.
+
+    ``on_behalf_of``: an administrator importing the province's spreadsheet
+    registers for the lead agency it names; the entry records both.
+    """
     try:
-        return _register(actor=actor, data=dict(data), ip=ip)
+        return _register(actor=actor, data=dict(data), ip=ip, on_behalf_of=on_behalf_of)
     except DomainError as error:
         if error.status != 401:
             audit_refusal(Action.REGISTER, actor=actor, object_id=data.get("number", ""), error=error, ip=ip)
         raise
 
 
-def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
+def _register(*, actor: Any, data: dict[str, Any], ip: str, on_behalf_of: Agency | None) -> PilotModel:
     check_actor(actor)
-    role = authorising_role(actor, [Role.OFFICER], lead_agency_id=agency_id_of(actor))
+    if on_behalf_of is None:
+        own_id, own_code = agency_id_of(actor), agency_code_of(actor)
+        role = authorising_role(actor, [Role.OFFICER], lead_agency_id=own_id)
+    else:
+        own_id, own_code = on_behalf_of.pk, on_behalf_of.code
+        role = authorising_role(actor, [Role.ADMIN])
     if role is None:
         raise Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình."))
     # Another agency's model is a 403 whatever else the input holds (SPEC §4: 403 before 400).
     lead_code = data.get("lead_agency")
-    if isinstance(lead_code, str) and lead_code and lead_code != agency_code_of(actor):
+    if isinstance(lead_code, str) and lead_code and lead_code != own_code:
         raise Forbidden(_("Chỉ đăng ký được mô hình do cơ quan mình chủ trì."))
     cleaned = clean_form(RegisterForm, data)
     lead = cleaned["lead_agency"]
-    if lead.pk != agency_id_of(actor):
+    if lead.pk != own_id:
         raise Forbidden(_("Chỉ đăng ký được mô hình do cơ quan mình chủ trì."))
     errors: dict[str, list[str]] = {}
     try:
@@ -111,6 +122,7 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
                 action=Event.REGISTRATION_SUBMITTED,
                 actor=actor,
                 role=role,
+                agency_code=lead.code if on_behalf_of is not None else "",
                 obj=pilot_model,
                 to_state=pilot_model.state,
                 payload={
@@ -122,6 +134,7 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str) -> PilotModel:
                     "deadline": pilot_model.deadline,
                     "deliverables": _deliverables_payload(cleaned["deliverables"]),
                     "coordinating_agencies": [a.code for a in cleaned["coordinating_agencies"]],
+                    **({"on_behalf_of": lead.code} if on_behalf_of is not None else {}),
                 },
                 ip=ip,
             )

@@ -1,4 +1,4 @@
-"""The pages' forms: each action's input form (``workflows.inputs``) with widgets and Vietnamese text.
+"""The pages' forms: each action's input form (``workflows.action_inputs``) with widgets and Vietnamese text.
 
 ``page_form_for(action)`` derives a page form from the action's declaration:
 a page class written for that input form (``PAGE_OF_INPUT``) when its
@@ -30,7 +30,7 @@ from approvals.models import Agency
 from approvals.permissions import agency_id_of
 from approvals.roles import Role
 
-from . import inputs
+from . import action_inputs
 from .actions import model_actions
 from .models import PilotModel
 from .states import BlockerReason, Bucket, State
@@ -133,7 +133,7 @@ class PageForm(forms.Form):
     """Base of an action's page form: labels, widgets, and the service's errors.
 
     Subclasses put it first and the input form second, e.g.
-    ``class ApproveFundingPage(PageForm, inputs.ApproveFundingForm)``.
+    ``class ApproveFundingPage(PageForm, action_inputs.ApproveFundingForm)``.
     """
 
     labels: ClassVar[dict[str, Any]] = {}
@@ -225,7 +225,7 @@ class _ModelFieldsPage(PageForm):
         return agency_id_of(self.user)
 
 
-class RegisterPage(_ModelFieldsPage, inputs.RegisterForm):
+class RegisterPage(_ModelFieldsPage, action_inputs.RegisterForm):
     """pilot_model_register: an officer registers a model led by their own agency."""
 
     field_order = [
@@ -246,7 +246,7 @@ class RegisterPage(_ModelFieldsPage, inputs.RegisterForm):
         self.fields["lead_agency"].help_text = _("Chỉ đăng ký được mô hình do cơ quan mình chủ trì.")
 
 
-class ResubmitPage(_ModelFieldsPage, inputs.ResubmitForm):
+class ResubmitPage(_ModelFieldsPage, action_inputs.ResubmitForm):
     field_order = [
         "title", "tasks", "responsible_officer", "deadline", "coordinating_agencies",
         "deliverables", "needs_funding", "needs_population_db_connection", "is_sample",
@@ -280,7 +280,7 @@ def _comparable(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-class UpdateDetailsPage(PageForm, inputs.UpdateDetailsForm):
+class UpdateDetailsPage(PageForm, action_inputs.UpdateDetailsForm):
     """Sends only what was changed, so unchanged targets after completion are no error."""
 
     help_texts: ClassVar[dict[str, Any]] = {
@@ -315,15 +315,15 @@ class UpdateDetailsPage(PageForm, inputs.UpdateDetailsForm):
         return changed
 
 
-class CommentPage(PageForm, inputs.CommentForm):
+class CommentPage(PageForm, action_inputs.CommentForm):
     pass
 
 
-class RequiredCommentPage(PageForm, inputs.RequiredCommentForm):
+class RequiredCommentPage(PageForm, action_inputs.RequiredCommentForm):
     help_texts: ClassVar[dict[str, Any]] = {"comment": REQUIRED_COMMENT_HELP}
 
 
-class RequestFundingPage(PageForm, inputs.RequestFundingForm):
+class RequestFundingPage(PageForm, action_inputs.RequestFundingForm):
     def setup(self) -> None:
         self.fields["lines"].widget = RowsWidget(LINE_COLUMNS, extra=3)
         self.fields["funding_source"].choices = [("", "—"), *self.fields["funding_source"].choices]  # type: ignore[attr-defined]
@@ -331,17 +331,17 @@ class RequestFundingPage(PageForm, inputs.RequestFundingForm):
         self.initial.setdefault("budget_year", clock.today().year)
 
 
-class ApproveFundingPage(PageForm, inputs.ApproveFundingForm):
+class ApproveFundingPage(PageForm, action_inputs.ApproveFundingForm):
     def setup(self) -> None:
         self.fields["it_appraisal"].widget = AppraisalWidget()
 
 
-class StartDeploymentPage(PageForm, inputs.StartDeploymentForm):
+class StartDeploymentPage(PageForm, action_inputs.StartDeploymentForm):
     def setup(self) -> None:
         self.initial.setdefault("start_date", clock.today())
 
 
-class ReportProgressPage(PageForm, inputs.ReportProgressForm):
+class ReportProgressPage(PageForm, action_inputs.ReportProgressForm):
     labels: ClassVar[dict[str, Any]] = {"deliverables": _("Kết quả đạt được đến nay")}
     help_texts: ClassVar[dict[str, Any]] = {"deliverables": _("Để trống sản phẩm chưa có số liệu mới.")}
 
@@ -354,7 +354,7 @@ class ReportProgressPage(PageForm, inputs.ReportProgressForm):
         self.fields["deliverables"].widget = widget
 
 
-class SubmitCompletionPage(PageForm, inputs.SubmitCompletionForm):
+class SubmitCompletionPage(PageForm, action_inputs.SubmitCompletionForm):
     labels: ClassVar[dict[str, Any]] = {"deliverables": _("Kết quả đạt được của từng sản phẩm")}
     help_texts: ClassVar[dict[str, Any]] = {"deliverables": _("Bắt buộc nhập số đạt được cho mọi sản phẩm.")}
     file_fields = ("files",)
@@ -372,7 +372,7 @@ class SubmitCompletionPage(PageForm, inputs.SubmitCompletionForm):
         self.fields["files"] = field
 
 
-class SetBlockerPage(PageForm, inputs.SetBlockerForm):
+class SetBlockerPage(PageForm, action_inputs.SetBlockerForm):
     def setup(self) -> None:
         open_reasons: set[str] = set()
         if self.pilot_model is not None:
@@ -381,7 +381,7 @@ class SetBlockerPage(PageForm, inputs.SetBlockerForm):
         self.fields["reason"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
 
 
-class ClearBlockerPage(PageForm, inputs.ClearBlockerForm):
+class ClearBlockerPage(PageForm, action_inputs.ClearBlockerForm):
     labels: ClassVar[dict[str, Any]] = {"reason": _("Vướng mắc cần gỡ")}
 
     def setup(self) -> None:
@@ -391,12 +391,12 @@ class ClearBlockerPage(PageForm, inputs.ClearBlockerForm):
         self.fields["reason"].choices = [(r, BlockerReason(r).label) for r in open_reasons]  # type: ignore[attr-defined]
 
 
-class ExtendDeadlinePage(PageForm, inputs.ExtendDeadlineForm):
+class ExtendDeadlinePage(PageForm, action_inputs.ExtendDeadlineForm):
     labels: ClassVar[dict[str, Any]] = {"deadline": _("Thời hạn mới")}
     help_texts: ClassVar[dict[str, Any]] = {"deadline": _("Phải sau thời hạn hiện tại; ngày/tháng/năm.")}
 
 
-class ReassignLeadAgencyPage(PageForm, inputs.ReassignLeadAgencyForm):
+class ReassignLeadAgencyPage(PageForm, action_inputs.ReassignLeadAgencyForm):
     labels: ClassVar[dict[str, Any]] = {"lead_agency": _("Cơ quan chủ trì mới"), "responsible_officer": _("Cán bộ phụ trách mới")}
     help_texts: ClassVar[dict[str, Any]] = {"responsible_officer": _("Phải là cán bộ của cơ quan chủ trì mới.")}
 
@@ -406,37 +406,37 @@ class ReassignLeadAgencyPage(PageForm, inputs.ReassignLeadAgencyForm):
         self.fields["responsible_officer"].widget = forms.Select(choices=[("", "—"), *_officer_choices()])
 
 
-class RecordDbPermissionPage(PageForm, inputs.RecordDbPermissionForm):
+class RecordDbPermissionPage(PageForm, action_inputs.RecordDbPermissionForm):
     help_texts: ClassVar[dict[str, Any]] = {"document_number": _("Văn bản cho phép kết nối, khai thác CSDL quốc gia về dân cư.")}
 
 
-class CancelPage(PageForm, inputs.CancelForm):
+class CancelPage(PageForm, action_inputs.CancelForm):
     help_texts: ClassVar[dict[str, Any]] = {"comment": _("Bắt buộc: nêu rõ lý do hủy."), "decision_number": _("Quyết định hủy, dạng 1234/QĐ-UBND.")}
 
 
-class WithdrawPage(PageForm, inputs.WithdrawForm):
+class WithdrawPage(PageForm, action_inputs.WithdrawForm):
     help_texts: ClassVar[dict[str, Any]] = {"comment": _("Bắt buộc: nêu rõ lý do rút đăng ký.")}
 
 
 # Page classes for the input forms whose fields need more than labels.
 PAGE_OF_INPUT: dict[type[forms.Form], type[PageForm]] = {
-    inputs.CommentForm: CommentPage,
-    inputs.RequiredCommentForm: RequiredCommentPage,
-    inputs.WithdrawForm: WithdrawPage,
-    inputs.RegisterForm: RegisterPage,
-    inputs.ResubmitForm: ResubmitPage,
-    inputs.RequestFundingForm: RequestFundingPage,
-    inputs.ApproveFundingForm: ApproveFundingPage,
-    inputs.StartDeploymentForm: StartDeploymentPage,
-    inputs.ReportProgressForm: ReportProgressPage,
-    inputs.SubmitCompletionForm: SubmitCompletionPage,
-    inputs.SetBlockerForm: SetBlockerPage,
-    inputs.ClearBlockerForm: ClearBlockerPage,
-    inputs.UpdateDetailsForm: UpdateDetailsPage,
-    inputs.ExtendDeadlineForm: ExtendDeadlinePage,
-    inputs.ReassignLeadAgencyForm: ReassignLeadAgencyPage,
-    inputs.RecordDbPermissionForm: RecordDbPermissionPage,
-    inputs.CancelForm: CancelPage,
+    action_inputs.CommentForm: CommentPage,
+    action_inputs.RequiredCommentForm: RequiredCommentPage,
+    action_inputs.WithdrawForm: WithdrawPage,
+    action_inputs.RegisterForm: RegisterPage,
+    action_inputs.ResubmitForm: ResubmitPage,
+    action_inputs.RequestFundingForm: RequestFundingPage,
+    action_inputs.ApproveFundingForm: ApproveFundingPage,
+    action_inputs.StartDeploymentForm: StartDeploymentPage,
+    action_inputs.ReportProgressForm: ReportProgressPage,
+    action_inputs.SubmitCompletionForm: SubmitCompletionPage,
+    action_inputs.SetBlockerForm: SetBlockerPage,
+    action_inputs.ClearBlockerForm: ClearBlockerPage,
+    action_inputs.UpdateDetailsForm: UpdateDetailsPage,
+    action_inputs.ExtendDeadlineForm: ExtendDeadlinePage,
+    action_inputs.ReassignLeadAgencyForm: ReassignLeadAgencyPage,
+    action_inputs.RecordDbPermissionForm: RecordDbPermissionPage,
+    action_inputs.CancelForm: CancelPage,
 }
 
 

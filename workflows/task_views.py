@@ -25,8 +25,8 @@ from approvals.exceptions import DomainError, Invalid, NotFound
 
 from .actions import actions_of_node
 from .labels import action_label
+from .page_context import action_context, button_tone
 from .page_forms import page_form_for
-from .page_selectors import action_context, button_tone
 from .routing import OPEN_TASK
 from .selectors import available_actions, get_visible, pilot_model_of_task
 from .services import perform

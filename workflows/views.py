@@ -32,7 +32,7 @@ from approvals.exceptions import Conflict, DomainError, Forbidden, Invalid, NotF
 from approvals.permissions import agency_id_of, authorising_role
 from approvals.roles import Role, roles_of
 
-from . import claims, evidence, page_selectors, selectors, services
+from . import claims, evidence, page_context, selectors, services
 from .actions import REGISTRY
 from .labels import action_label
 from .models import EvidenceFile
@@ -67,8 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "workflows/home.html",
         {
-            "inbox": page_selectors.inbox_for(request.user),
-            "figures": page_selectors.home_figures(request.user),
+            "inbox": page_context.inbox_for(request.user),
+            "figures": page_context.home_figures(request.user),
             "roles": [Role(r).label for r in sorted(roles)],
             "can_register": Role.OFFICER in roles and agency_id_of(request.user) is not None,
             "read_only": roles <= {Role.INSPECTOR},
@@ -78,9 +78,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pilot_model_list(request: HttpRequest) -> HttpResponse:
-    form = ModelFilterForm(request.GET or None, agencies=page_selectors.agency_choices_for(request.user))
+    form = ModelFilterForm(request.GET or None, agencies=page_context.agency_choices_for(request.user))
     filters = form.filters() if request.GET else {}
-    qs = page_selectors.pilot_model_list(user=request.user, filters=filters)
+    qs = page_context.pilot_model_list(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -90,7 +90,7 @@ def pilot_model_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": page_selectors.list_rows(page),
+            "rows": page_context.list_rows(page),
             "query": query.urlencode(),
             "filtered": bool(filters),
             "can_register": Role.OFFICER in roles_of(request.user),
@@ -101,7 +101,7 @@ def pilot_model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def pilot_model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pilot_model = _visible_or_404(request, pk)
-    return render(request, "workflows/detail.html", page_selectors.pilot_model_record(pilot_model, request.user))
+    return render(request, "workflows/detail.html", page_context.pilot_model_record(pilot_model, request.user))
 
 
 def _action_page(
@@ -113,8 +113,8 @@ def _action_page(
         "action": action,
         "action_label": action_label(action),
         "task_id": request.GET.get("task") or request.POST.get("task") or "",
-        "danger": page_selectors.button_tone(action) == "danger",
-        **(page_selectors.action_context(pilot_model, action) if pilot_model is not None else {}),
+        "danger": page_context.button_tone(action) == "danger",
+        **(page_context.action_context(pilot_model, action) if pilot_model is not None else {}),
     }
     return render(request, "workflows/action.html", context, status=status)
 

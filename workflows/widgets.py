@@ -1,7 +1,7 @@
 """Widgets for the way officials type: dd/mm/yyyy, 1.250.000.000, tables of rows.
 
 They only render and read back the posted HTML fields; validation stays in
-the action's input form (``workflows.inputs``).
+the action's input form (``workflows.action_inputs``).
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from workflows.action_inputs import RegisterForm
 from workflows.actions import REGISTRY, model_actions
 from workflows.api.form_schema import body_for, body_name
-from workflows.inputs import RegisterForm
 
 ACTIONS = sorted(model_actions())
 

@@ -16,6 +16,7 @@ from viewflow import this
 from approvals.backends import role_permission
 from approvals.models import ApprovalStep, Outcome, StepKind
 from workflows import routing
+from workflows.action_inputs import CommentForm
 from workflows.actions import (
     ActionSpec,
     Audience,
@@ -36,7 +37,6 @@ from workflows.flows import (
     make_flow,
     round_nodes,
 )
-from workflows.inputs import CommentForm
 from workflows.states import State
 
 IT_APPRAISAL = "it_appraisal"

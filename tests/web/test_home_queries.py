@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import Driver
-from workflows import page_selectors
+from workflows import page_context
 
 
 def queries_of_home(client: Client, user: Any) -> int:
@@ -53,7 +53,7 @@ def test_the_home_page_costs_the_same_queries_at_any_size(
 def test_each_inbox_section_lists_the_oldest_tasks_and_counts_them_all(
     drive: Driver, police: Any, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(page_selectors, "INBOX_LIMIT", 2)
+    monkeypatch.setattr(page_context, "INBOX_LIMIT", 2)
     for number in range(6, 11):
         drive.register(number)
     client.force_login(police)

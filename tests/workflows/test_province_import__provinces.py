@@ -10,12 +10,12 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from reports.selectors import dashboard_summary
 
 from approvals.models import Agency
 from province.forms import profile_data
 from province.profile import load
 from province.services import profile_update, stored_reports
+from reports.dashboard import dashboard_summary
 from tests.reports.helpers import flat_text, needs_poppler
 from tests.workflows import second_province
 from workflows.demo.province import SETUP_DAY

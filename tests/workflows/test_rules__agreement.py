@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from approvals import clock
 from reports.contexts import funding_summary, model_rows
 from reports.dashboard import dashboard_summary
-from workflows import page_selectors, rules, services
+from workflows import page_context, rules, services
 from workflows.models import PilotModel
 from workflows.reminders import notices_for
 from workflows.states import BlockerReason, Bucket, State
@@ -72,16 +72,16 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
     models = list(PilotModel.objects.all())
     api_rows = _api(police)
     summary = dashboard_summary(police, detail=False, list_limit=0)
-    home = page_selectors.home_figures(police)
+    home = page_context.home_figures(police)
     document_rows = list(model_rows(police))
-    page_rows = page_selectors.list_rows(page_selectors.pilot_model_list(user=police, filters={}))
+    page_rows = page_context.list_rows(page_context.pilot_model_list(user=police, filters={}))
 
     # Overdue.
     overdue = sum(rules.is_overdue(pm, today) for pm in models)
     assert overdue > 0
     assert summary["overdue"] == overdue
     assert home.overdue == overdue
-    assert page_selectors.pilot_model_list(user=police, filters={"overdue": True}).count() == overdue
+    assert page_context.pilot_model_list(user=police, filters={"overdue": True}).count() == overdue
     assert sum(row["overdue"] for row in page_rows) == overdue
     assert sum(row["overdue"] for row in api_rows) == overdue
     assert _api_count(police, overdue="true") == overdue
@@ -100,7 +100,7 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
         assert summary["buckets"][bucket] == buckets[bucket]
         assert next(b["count"] for b in home.buckets if b["code"] == bucket) == buckets[bucket]
         assert _api_count(police, bucket=bucket) == buckets[bucket]
-        assert page_selectors.pilot_model_list(user=police, filters={"bucket": bucket}).count() == buckets[bucket]
+        assert page_context.pilot_model_list(user=police, filters={"bucket": bucket}).count() == buckets[bucket]
     assert summary["cancelled"] == sum(pm.state == State.CANCELLED for pm in models) >= 1
 
     # Blockers: every per-model reader lists the same reasons (the derived population-DB one
@@ -115,9 +115,9 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
     for reason in BlockerReason:
         expected = sum(reason.value in r and rules.is_open(state_of[pk]) for pk, r in api_reasons.items())
         assert summary["blockers"].get(reason.value, 0) == expected, reason
-        assert page_selectors.pilot_model_list(user=police, filters={"blocker": reason.value}).count() == expected
+        assert page_context.pilot_model_list(user=police, filters={"blocker": reason.value}).count() == expected
     blocked = sum(bool(r) and rules.is_open(state_of[pk]) for pk, r in api_reasons.items())
-    assert home.blocked == blocked == page_selectors.pilot_model_list(user=police, filters={"blocker": "any"}).count()
+    assert home.blocked == blocked == page_context.pilot_model_list(user=police, filters={"blocker": "any"}).count()
 
 
 def test_every_reader_agrees_on_what_was_requested_and_approved(province: dict[str, User]) -> None:
@@ -127,7 +127,7 @@ def test_every_reader_agrees_on_what_was_requested_and_approved(province: dict[s
     by_report = {row["pilot_model_id"]: row for row in funding_summary(police)["per_model"]}
     returned_then_funded = 0
     for pm in PilotModel.objects.filter(funding_requests__isnull=False).distinct():
-        record = page_selectors.pilot_model_record(pm, police)
+        record = page_context.pilot_model_record(pm, police)
         rounds = list(pm.funding_requests.select_related("step"))
         requested, approved = rules.requested_total(rounds), rules.approved_total(rounds)
         assert (record["requested_total"], record["approved_total"]) == (requested, approved), pm.number
@@ -148,11 +148,11 @@ def test_a_cancelled_model_shows_its_uncleared_blocker_but_counts_as_blocked_now
     reasons = sorted(cancelled.blockers.filter(cleared_at__isnull=True).values_list("reason", flat=True))
     api_row = next(row for row in _api(police) if row["id"] == cancelled.pk)
     document_row = next(row for row in model_rows(police) if row["id"] == cancelled.pk)
-    record = page_selectors.pilot_model_record(cancelled, police)
+    record = page_context.pilot_model_record(cancelled, police)
     assert sorted(b["reason"] for b in api_row["blockers"]) == reasons
     assert sorted(document_row["blockers"]) == sorted(str(BlockerReason(r).label) for r in reasons)
     assert sorted(b["reason"] for b in record["blockers"]) == reasons
     for reason in reasons:
-        listed = page_selectors.pilot_model_list(user=police, filters={"blocker": reason})
+        listed = page_context.pilot_model_list(user=police, filters={"blocker": reason})
         assert not listed.filter(pk=cancelled.pk).exists()
     assert not rules.is_overdue(cancelled, dt.date(2100, 1, 1))

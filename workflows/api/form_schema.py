@@ -1,6 +1,6 @@
 """Document each action's request body from the very form that validates it.
 
-The services validate input with Django forms (``workflows.inputs``); the
+The services validate input with Django forms (``workflows.action_inputs``); the
 OpenAPI schema needs DRF serializers.  This adapter turns a form into a
 serializer class field by field, so every limit, choice and pattern is
 written once, in the form.  The serializers only document: the raw body

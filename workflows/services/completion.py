@@ -13,6 +13,7 @@ from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
 from .. import evidence
+from ..action_inputs import CommentForm, RequiredCommentForm, SubmitCompletionForm
 from ..actions import (
     ActionSpec,
     Audience,
@@ -23,7 +24,6 @@ from ..actions import (
     open_step,
     register_action,
 )
-from ..inputs import CommentForm, RequiredCommentForm, SubmitCompletionForm
 from ..models import Blocker, CompletionReport, EvidenceFile
 from ..routing import Node
 from ..states import Action, State

@@ -12,8 +12,8 @@ from approvals.events import Event
 from approvals.exceptions import Invalid
 from approvals.roles import Role
 
+from ..action_inputs import ReportProgressForm, StartDeploymentForm
 from ..actions import ActionSpec, Button, Context, expect, register_action
-from ..inputs import ReportProgressForm, StartDeploymentForm
 from ..models import PilotModel, ProgressReport
 from ..routing import Node
 from ..states import Action, State

@@ -19,6 +19,7 @@ from approvals.models import Outcome, StepKind
 from approvals.roles import Role
 
 from .. import flow_sync
+from ..action_inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
 from ..actions import (
     ActionSpec,
     Audience,
@@ -29,7 +30,6 @@ from ..actions import (
     open_step,
     register_action,
 )
-from ..inputs import ApproveFundingForm, RequestFundingForm, RequiredCommentForm
 from ..models import Blocker, FundingLine, FundingRequest
 from ..routing import Node
 from ..states import Action, BlockerReason, State

@@ -18,8 +18,7 @@ from approvals.exceptions import Conflict, Invalid
 from approvals.roles import Role
 
 from .. import flow_sync
-from ..actions import ActionSpec, Button, Context, not_open, register_action
-from ..inputs import (
+from ..action_inputs import (
     CancelForm,
     ClearBlockerForm,
     ExtendDeadlineForm,
@@ -29,6 +28,7 @@ from ..inputs import (
     UpdateDetailsForm,
     officer_of,
 )
+from ..actions import ActionSpec, Button, Context, not_open, register_action
 from ..models import Blocker, Deliverable, LeadAgencyTerm, PilotModel
 from ..states import Action, BlockerReason, State
 from .registration import cancel_processes, close_pending

@@ -19,6 +19,14 @@ from approvals.permissions import agency_code_of, agency_id_of, authorising_role
 from approvals.roles import Role
 
 from .. import flow_sync, notifications, routing
+from ..action_inputs import (
+    CommentForm,
+    RegisterForm,
+    RequiredCommentForm,
+    ResubmitForm,
+    WithdrawForm,
+    officer_of,
+)
 from ..actions import (
     ActionSpec,
     Audience,
@@ -28,14 +36,6 @@ from ..actions import (
     expect,
     open_step,
     register_action,
-)
-from ..inputs import (
-    CommentForm,
-    RegisterForm,
-    RequiredCommentForm,
-    ResubmitForm,
-    WithdrawForm,
-    officer_of,
 )
 from ..models import Deliverable, FundingRequest, LeadAgencyTerm, PilotModel
 from ..routing import Node

@@ -7,7 +7,8 @@ leaves the user in a context variable for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -26,6 +27,17 @@ def actor() -> Any:
 
 def ip() -> str:
     return _ip.get()
+
+
+@contextmanager
+def acting(user: Any, *, address: str = "") -> Iterator[None]:
+    """Name who acts for changes made outside a request (a command, an import, a test)."""
+    actor_token, ip_token = _actor.set(user), _ip.set(address)
+    try:
+        yield
+    finally:
+        _actor.reset(actor_token)
+        _ip.reset(ip_token)
 
 
 class CurrentActorMiddleware:

@@ -20,8 +20,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
-# Roles that see every pilot model in the province.
-PROVINCE_WIDE = frozenset({Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN})
+# Roles that see every pilot model in the province.  Not ``admin``: it
+# manages people and agencies and reads no case data unless it also holds
+# one of these (SPEC §10, review item I1).
+PROVINCE_WIDE = frozenset({Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR})
+# Roles that read the client IP address of trail entries (review item I2).
+ADDRESS_READERS = frozenset({Role.POLICE, Role.LEADER, Role.INSPECTOR})
 
 
 def roles_of(user: Any) -> frozenset[str]:

@@ -47,6 +47,7 @@ from approvals import audit, clock
 from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome, StepKind
 from approvals.permissions import agency_id_of, sees_province
 from approvals.roles import Role, roles_of
+from workflows import trail
 from workflows.models import (
     Blocker,
     FundingRequest,
@@ -732,6 +733,7 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
     related lookups are fine here.
     """
     steps = list(pilot_model.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id"))
+    latest, entries_total = trail.latest_of(pilot_model)
     entries = [
         {
             "seq": e.seq,
@@ -743,9 +745,7 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
             "to_state": _state_label(e.to_state),
             "hash": e.hash,
         }
-        for e in AuditEntry.objects.filter(
-            object_type="workflows.pilotmodel", object_id=str(pilot_model.pk)
-        ).order_by("seq")
+        for e in latest
     ]
     return {
         "pm": pilot_model,
@@ -757,6 +757,8 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         "blockers": list(pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")),
         "progress": list(pilot_model.progress_reports.select_related("reported_by").order_by("reported_at", "id")),
         "entries": entries,
+        "entries_total": entries_total,
+        "trail_url": trail.feed_url(pilot_model),
         "derived_no_db_permission": pilot_model.state in OPEN_STATES
         and pilot_model.needs_population_db_connection
         and not pilot_model.db_permission_number,

@@ -20,6 +20,8 @@ from approvals import clock
 from approvals.models import Agency
 
 from .fields import CodeListField, MoneyField, ObjectField, RowsField, StrictBooleanField
+from .limits import MAX_AGENCY_CODES, MAX_BUDGET_LINES, MAX_DELIVERABLES
+from .references import agencies_by_code
 from .states import REQUIRED_KIND_OF_SOURCE, BlockerReason, FundingSource, SpendingKind
 
 decision_number_validator = RegexValidator(
@@ -78,12 +80,12 @@ class ModelFieldsForm(ActionForm):
 
     title = forms.CharField(max_length=300)
     tasks = forms.CharField(max_length=10000)
-    coordinating_agencies = CodeListField(required=False)
+    coordinating_agencies = CodeListField(required=False, max_items=MAX_AGENCY_CODES)
     responsible_officer = forms.CharField(max_length=150)
     deadline = forms.DateField()
     needs_funding = StrictBooleanField(required=False)
     needs_population_db_connection = StrictBooleanField(required=False)
-    deliverables = RowsField(row_form=DeliverableForm, min_rows=1)
+    deliverables = RowsField(row_form=DeliverableForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
     is_sample = StrictBooleanField(required=False)
 
     def clean_deadline(self) -> dt.date:
@@ -93,7 +95,7 @@ class ModelFieldsForm(ActionForm):
         return deadline
 
     def clean_coordinating_agencies(self) -> list[Agency]:
-        return [_agency(code) for code in self.cleaned_data.get("coordinating_agencies") or []]
+        return agencies_by_code(self.cleaned_data.get("coordinating_agencies") or [])
 
     def clean_deliverables(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self.cleaned_data["deliverables"]
@@ -141,7 +143,7 @@ class RequestFundingForm(ActionForm):
     funding_source = forms.ChoiceField(choices=FundingSource.choices)
     spending_kind = forms.ChoiceField(choices=SpendingKind.choices)
     budget_year = forms.IntegerField(min_value=2020, max_value=2100)
-    lines = RowsField(row_form=FundingLineForm, min_rows=1)
+    lines = RowsField(row_form=FundingLineForm, min_rows=1, max_rows=MAX_BUDGET_LINES, unique="item")
     justification = forms.CharField(max_length=10000)
 
     def clean(self) -> dict[str, Any]:
@@ -182,12 +184,12 @@ class StartDeploymentForm(ActionForm):
 
 class ReportProgressForm(ActionForm):
     percent = forms.IntegerField(min_value=0, max_value=100)
-    deliverables = RowsField(row_form=AchievedForm, required=False)
+    deliverables = RowsField(row_form=AchievedForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
     note = forms.CharField(required=False, max_length=4000)
 
 
 class SubmitCompletionForm(ActionForm):
-    deliverables = RowsField(row_form=AchievedForm, min_rows=1)
+    deliverables = RowsField(row_form=AchievedForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
     summary = forms.CharField(max_length=10000)
 
 
@@ -209,14 +211,14 @@ class ClearBlockerForm(ActionForm):
 
 class UpdateDetailsForm(ActionForm):
     tasks = forms.CharField(required=False, max_length=10000)
-    coordinating_agencies = CodeListField(required=False)
+    coordinating_agencies = CodeListField(required=False, max_items=MAX_AGENCY_CODES)
     responsible_officer = forms.CharField(required=False, max_length=150)
-    deliverables = RowsField(row_form=DeliverableForm, required=False)
+    deliverables = RowsField(row_form=DeliverableForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
 
     def clean_coordinating_agencies(self) -> list[Agency] | None:
         if "coordinating_agencies" not in self.data:
             return None
-        return [_agency(code) for code in self.cleaned_data.get("coordinating_agencies") or []]
+        return agencies_by_code(self.cleaned_data.get("coordinating_agencies") or [])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from approvals import clock
 from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome
 from approvals.permissions import sees_province
 
-from . import selectors, services
+from . import selectors, services, trail
 from .bridge import OPEN_TASK
 from .models import Blocker, CompletionReport, FundingRequest, PilotModel
 from .states import Action, BlockerReason, State, bucket_of
@@ -412,8 +413,9 @@ def _state_label(value: str) -> str:
     return str(State(value).label) if value in State.values else value
 
 
-def audit_rows(pm: PilotModel) -> list[dict[str, Any]]:
-    entries = AuditEntry.objects.filter(object_type="workflows.pilotmodel", object_id=str(pm.pk)).order_by("seq")
+def audit_rows(pm: PilotModel, entries: Iterable[AuditEntry] | None = None) -> list[dict[str, Any]]:
+    """The trail's rows: the latest entries unless ``entries`` (a page of the full feed) are given."""
+    entries = trail.latest_of(pm)[0] if entries is None else entries
     return [
         {
             "entry": e,
@@ -481,6 +483,8 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
         "reports": completion_reports(pm),
         "progress_reports": list(pm.progress_reports.select_related("reported_by")),
         "audit": audit_rows(pm),
+        "audit_total": trail.entries_of(pm).count(),
+        "audit_url": trail.feed_path(pm),
         "buttons": available_buttons(pm, user),
         "tasks": open_tasks_of(pm, user),
     }

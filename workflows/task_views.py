@@ -33,13 +33,17 @@ class DecisionView(LoginRequiredMixin, View):
 
         from .page_selectors import pilot_model_of_task
         from .services import get_visible
+        from .services.base import audit_refusal
 
         pilot_model = pilot_model_of_task(self._task(request))
         if pilot_model is None:
             raise Http404
         try:
             return get_visible(request.user, pilot_model.pk)
-        except NotFound:
+        except NotFound as error:
+            if request.method == "POST":  # a refused action, on a model this user cannot see: a request
+                action = str(request.POST.get("action", ""))[:64] if not (request.content_type or "").startswith("multipart/") else ""
+                audit_refusal(action or "unknown", actor=request.user, object_id=pilot_model.pk, error=error, ip=client_ip(request))
             raise Http404 from None
 
     def _context(self, request: HttpRequest, pilot_model: Any, *, bound: Any = None, bound_action: str = "") -> dict[str, Any]:
@@ -100,12 +104,17 @@ class DecisionView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, pilot_model))
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        from approvals.exceptions import DomainError, Invalid
+        from approvals.exceptions import DomainError, Invalid, Throttled
 
         from .forms import PAGE_FORMS
         from .services import perform
         from .states import Action
+        from .throttle import check, refused_page
 
+        try:
+            check(request)
+        except Throttled as error:
+            return refused_page(request, error)
         pilot_model = self._pilot_model(request)
         if not self._is_open(request):
             return self._stale(request, pilot_model, status=409)

@@ -20,7 +20,9 @@ from tests.reports.conftest import ClientFor
 
 
 @pytest.mark.parametrize("date", ["0001-01-01", "1999-12-31", "2021-12-31"])
-def test_a_period_before_the_programme_is_refused(date: str, browser: ClientFor, drive: Driver) -> None:
+def test_a_period_before_the_programme_is_refused(
+    date: str, browser: ClientFor, drive: Driver
+) -> None:
     drive.register()
 
     response = browser("police").get(f"/reports/progress.pdf?period=month&date={date}")
@@ -29,22 +31,33 @@ def test_a_period_before_the_programme_is_refused(date: str, browser: ClientFor,
     assert not ReportFile.objects.exists()
 
 
-def test_the_first_day_of_the_programme_is_accepted(browser: ClientFor, drive: Driver, settings: Any) -> None:
+def test_the_first_day_of_the_programme_is_accepted(
+    browser: ClientFor, drive: Driver, settings: Any
+) -> None:
     drive.register()
 
-    response = browser("police").get(f"/reports/progress.xlsx?period=year&date={settings.PILOT06_PROGRAMME_START_YEAR}-01-01")
+    response = browser("police").get(
+        f"/reports/progress.xlsx?period=year&date={settings.PILOT06_PROGRAMME_START_YEAR}-01-01"
+    )
 
     assert response.status_code == 200
 
 
-def test_pending_renders_are_capped_per_person(browser: ClientFor, drive: Driver, settings: Any, monkeypatch: Any) -> None:
+def test_pending_renders_are_capped_per_person(
+    browser: ClientFor, drive: Driver, settings: Any, monkeypatch: Any
+) -> None:
     settings.PILOT06_REPORT_SYNC_MAX_ROWS = 0
     settings.PILOT06_REPORT_MAX_PENDING_PER_USER = 2
-    monkeypatch.setattr(jobs, "render_report_file", SimpleNamespace(enqueue=lambda *args: None))  # the worker is busy
+    monkeypatch.setattr(
+        jobs, "render_report_file", SimpleNamespace(enqueue=lambda *args: None)
+    )  # the worker is busy
     drive.register()
     dates = ["2026-01-05", "2025-12-31", "2025-11-30"]
 
-    answers = [browser("police").get(f"/reports/progress.pdf?period=month&date={d}").status_code for d in dates]
+    answers = [
+        browser("police").get(f"/reports/progress.pdf?period=month&date={d}").status_code
+        for d in dates
+    ]
     others = browser("leader").get("/reports/progress.pdf?period=month&date=2025-11-30").status_code
 
     assert answers == [202, 202, 429]
@@ -52,7 +65,9 @@ def test_pending_renders_are_capped_per_person(browser: ClientFor, drive: Driver
     assert ReportFile.objects.filter(status=ReportStatus.PENDING).count() == 3
 
 
-def test_a_cached_report_is_served_whatever_the_queue(browser: ClientFor, drive: Driver, settings: Any, monkeypatch: Any) -> None:
+def test_a_cached_report_is_served_whatever_the_queue(
+    browser: ClientFor, drive: Driver, settings: Any, monkeypatch: Any
+) -> None:
     settings.PILOT06_REPORT_SYNC_MAX_ROWS = 0
     settings.PILOT06_REPORT_MAX_PENDING_PER_USER = 1
     monkeypatch.setattr(jobs, "render_report_file", SimpleNamespace(enqueue=lambda *args: None))

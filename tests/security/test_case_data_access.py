@@ -45,7 +45,11 @@ def test_the_admin_reads_no_case_data(drive: Driver, admin_user: User) -> None:
     assert page.get(f"/evidence/{item.pk}/").status_code == 404
     assert page.get(f"/reports/pilot-models/{pm.pk}.pdf").status_code == 404
     assert page.get("/reports/progress.xlsx").status_code == 403
-    assert api.get("/api/v1/dashboard/").json()["buckets"] == {"not_started": 0, "in_progress": 0, "completed": 0}
+    assert api.get("/api/v1/dashboard/").json()["buckets"] == {
+        "not_started": 0,
+        "in_progress": 0,
+        "completed": 0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -59,7 +63,9 @@ def test_the_admin_reads_no_case_data(drive: Driver, admin_user: User) -> None:
         "/admin/viewflow/task/",
     ],
 )
-def test_the_admin_site_hides_case_data_from_the_admin(path: str, drive: Driver, admin_user: User) -> None:
+def test_the_admin_site_hides_case_data_from_the_admin(
+    path: str, drive: Driver, admin_user: User
+) -> None:
     drive.register()
 
     assert page_client(admin_user).get(path).status_code == 403
@@ -74,14 +80,30 @@ def test_an_admin_who_also_holds_a_reading_role_reads(drive: Driver, admin_user:
     assert page_client(reader).get("/admin/approvals/auditentry/").status_code == 200
 
 
-@pytest.mark.parametrize(("who", "shown"), [("officer", False), ("finance", False), ("police", True), ("leader", True), ("inspector", True)])
-def test_client_addresses_in_the_feed_only_for_police_leader_and_inspector(who: str, shown: bool, drive: Driver) -> None:
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [
+        ("officer", False),
+        ("finance", False),
+        ("police", True),
+        ("leader", True),
+        ("inspector", True),
+    ],
+)
+def test_client_addresses_in_the_feed_only_for_police_leader_and_inspector(
+    who: str, shown: bool, drive: Driver
+) -> None:
     pm = drive.register()
     token_client(drive.p["police"]).post(
-        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {"comment": ""}, format="json", REMOTE_ADDR="203.0.113.7"
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/",
+        {"comment": ""},
+        format="json",
+        REMOTE_ADDR="203.0.113.7",
     )
 
-    results = token_client(drive.p[who]).get(f"/api/v1/pilot-models/{pm.pk}/audit/").json()["results"]
+    results = (
+        token_client(drive.p[who]).get(f"/api/v1/pilot-models/{pm.pk}/audit/").json()["results"]
+    )
 
     addresses = [row["ip"] for row in results]
     if shown:
@@ -92,7 +114,11 @@ def test_client_addresses_in_the_feed_only_for_police_leader_and_inspector(who: 
 
 def _task_url(drive: Driver) -> tuple[str, str]:
     pm = drive.register()
-    task = Task.objects.filter(process=pm.process, finished__isnull=True).exclude(flow_task_type="START").first()
+    task = (
+        Task.objects.filter(process=pm.process, finished__isnull=True)
+        .exclude(flow_task_type="START")
+        .first()
+    )
     assert task is not None
     node = task.flow_task.name
     return (

@@ -65,7 +65,11 @@ def api_post(client: Any, pm: PilotModel) -> Any:
 def page_post(client: Client, pm: PilotModel) -> Any:
     return client.post(
         f"/pilot-models/{pm.pk}/actions/submit_completion/",
-        {"deliverables": json.dumps(DONE["deliverables"]), "summary": "Xong", "files": [evidence_pdf()]},
+        {
+            "deliverables": json.dumps(DONE["deliverables"]),
+            "summary": "Xong",
+            "files": [evidence_pdf()],
+        },
     )
 
 
@@ -96,17 +100,25 @@ def test_a_session_client_of_another_agency_is_answered_before_the_csrf_check_re
     assert response.status_code == 404 and parsed == []
 
 
-def test_the_page_answers_a_stranger_before_reading_the_body(drive: Driver, parsed: list[str]) -> None:
+def test_the_page_answers_a_stranger_before_reading_the_body(
+    drive: Driver, parsed: list[str]
+) -> None:
     pm = drive.deploying()
 
     response = page_post(session_client(drive.p["other_officer"]), pm)
 
     assert response.status_code == 404 and parsed == []
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert entry is not None and entry.action == "refused.submit_completion" and entry.object_type == "request"
+    assert (
+        entry is not None
+        and entry.action == "refused.submit_completion"
+        and entry.object_type == "request"
+    )
 
 
-def test_the_wrong_state_is_answered_before_reading_the_body(drive: Driver, parsed: list[str]) -> None:
+def test_the_wrong_state_is_answered_before_reading_the_body(
+    drive: Driver, parsed: list[str]
+) -> None:
     pm = drive.register()
 
     response = api_post(token_client(drive.p["officer"]), pm)
@@ -115,7 +127,9 @@ def test_the_wrong_state_is_answered_before_reading_the_body(drive: Driver, pars
     assert AuditEntry.objects.order_by("-seq").first().action == "refused.submit_completion"  # type: ignore[union-attr]
 
 
-def test_the_task_page_answers_a_stranger_before_reading_the_body(drive: Driver, parsed: list[str]) -> None:
+def test_the_task_page_answers_a_stranger_before_reading_the_body(
+    drive: Driver, parsed: list[str]
+) -> None:
     pm = drive.deploying()
     task = Task.objects.get(process=pm.process, flow_task_type="HUMAN", finished__isnull=True)
     client = session_client(drive.p["other_officer"])
@@ -128,7 +142,9 @@ def test_the_task_page_answers_a_stranger_before_reading_the_body(drive: Driver,
     assert response.status_code == 404 and parsed == []
 
 
-def test_an_anonymous_upload_is_answered_before_reading_the_body(drive: Driver, parsed: list[str]) -> None:
+def test_an_anonymous_upload_is_answered_before_reading_the_body(
+    drive: Driver, parsed: list[str]
+) -> None:
     pm = drive.deploying()
 
     api = api_post(APIClient(), pm)
@@ -139,17 +155,35 @@ def test_an_anonymous_upload_is_answered_before_reading_the_body(drive: Driver, 
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/pilot-models/{pk}/actions/report_progress/", "/pilot-models/{pk}/actions/report_progress/", "/accounts/login/"],
+    [
+        "/api/v1/pilot-models/{pk}/actions/report_progress/",
+        "/pilot-models/{pk}/actions/report_progress/",
+        "/accounts/login/",
+    ],
 )
-def test_multipart_anywhere_else_is_refused_unread(url: str, drive: Driver, parsed: list[str]) -> None:
+def test_a_large_multipart_body_anywhere_else_is_refused_unread(
+    url: str, drive: Driver, parsed: list[str]
+) -> None:
     pm = drive.deploying()
-    client = token_client(drive.p["officer"]) if url.startswith("/api/") else Client()
+    client: Any = token_client(drive.p["officer"]) if url.startswith("/api/") else Client()
     if not url.startswith("/api/"):
         client.force_login(drive.p["officer"])
 
-    response = client.post(url.format(pk=pm.pk), {"percent": "50", "files": [evidence_pdf()]}, format="multipart") if url.startswith("/api/") else client.post(url.format(pk=pm.pk), {"percent": "50", "files": [evidence_pdf()]})
+    response = client.generic(
+        "POST",
+        url.format(pk=pm.pk),
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(3 * MB),
+    )
 
-    assert response.status_code == 415 and parsed == []
+    assert response.status_code == 413 and parsed == []
+
+
+def test_a_small_form_sent_as_multipart_still_works(drive: Driver) -> None:
+    response = Client().post("/accounts/login/", {"username": "police", "password": "pw-police"})
+
+    assert response.status_code == 302
 
 
 def test_the_whole_request_is_capped(drive: Driver, settings: Any) -> None:
@@ -173,9 +207,14 @@ def test_the_files_together_are_capped_as_they_stream(drive: Driver, settings: A
     two_mb = b"%PDF-1.4\n" + b"0" * (2 * MB)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    files = [SimpleUploadedFile(f"{n}.pdf", two_mb + bytes([n]), content_type="application/pdf") for n in range(2)]
+    files = [
+        SimpleUploadedFile(f"{n}.pdf", two_mb + bytes([n]), content_type="application/pdf")
+        for n in range(2)
+    ]
     response = token_client(drive.p["officer"]).post(
-        f"/api/v1/pilot-models/{pm.pk}/actions/submit_completion/", {"data": json.dumps(DONE), "files": files}, format="multipart"
+        f"/api/v1/pilot-models/{pm.pk}/actions/submit_completion/",
+        {"data": json.dumps(DONE), "files": files},
+        format="multipart",
     )
 
     assert response.status_code in (400, 413)

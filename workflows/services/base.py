@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from approvals import audit, clock
-from approvals.events import refused
 from approvals.exceptions import (
     Conflict,
     DomainError,
@@ -34,10 +33,12 @@ from approvals.exceptions import (
 from approvals.models import ApprovalStep, Outcome
 from approvals.permissions import authorising_role, can_see
 
-from .. import bridge, notifications
+from .. import bridge, evidence, notifications
 from ..flows import PilotFlow
 from ..models import PilotModel
-from ..states import Action, State
+from ..states import State
+from . import refusals
+from .prepared import Prepared
 
 OnCommit = Callable[[], None]
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class Context:
     ip: str = ""
     files: Sequence[Any] = ()
     pending: ApprovalStep | None = None
+    # The input, parsed and checked before the locks were taken.
+    prepared: Prepared | None = None
     after_commit: list[OnCommit] = field(default_factory=list)
     # What execute() hands to advance(): specs are shared, so never self.
     scratch: dict[str, Any] = field(default_factory=dict)
@@ -78,6 +81,8 @@ class ActionSpec:
     form_class: type[forms.Form]
     # The flow node whose open task this action completes, if any.
     node: ClassVar[str | None] = None
+    # Whether the action takes evidence files (checked before the locks).
+    accepts_files: ClassVar[bool] = False
 
     def forbidden(self, ctx: Context, data: Mapping[str, Any]) -> str | None:
         """A role check on the object the input names (who set a blocker).
@@ -163,6 +168,17 @@ def clean_form(form_class: type[forms.Form], data: Mapping[str, Any], files: Any
     if not form.is_valid():
         raise Invalid({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     return dict(form.cleaned_data)
+
+
+def prepare(spec: ActionSpec, data: Mapping[str, Any], files: Sequence[Any]) -> Prepared:
+    """Parse and validate the input before any lock (review M2); a refusal waits for its turn."""
+    try:
+        cleaned = clean_form(spec.form_class, data)
+        if spec.accepts_files:
+            cleaned["accepted_files"] = evidence.check(files)
+    except Invalid as error:
+        return Prepared(error=error)
+    return Prepared(cleaned=cleaned)
 
 
 def _coordinating_ids(pilot_model_id: int) -> Iterator[int]:
@@ -252,6 +268,7 @@ def _run(
     snapshot = get_visible(actor, pilot_model_id)
     if authorising_role(actor, spec.roles, lead_agency_id=snapshot.lead_agency_id) is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
+    prepared = prepare(spec, data, files)
     try:
         with transaction.atomic(), PilotFlow.lock(snapshot.process_id):
             # The process comes along: advancing the flow needs it, and its
@@ -259,7 +276,7 @@ def _run(
             pilot_model = (
                 PilotModel.objects.select_for_update(of=("self",)).select_related("process").get(pk=snapshot.pk)
             )
-            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
+            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip, prepared=prepared)
     except FlowLockFailed:
         raise _lock_failed() from None
     except DatabaseError as error:
@@ -281,6 +298,7 @@ def _run_locked(
     data: dict[str, Any],
     files: Sequence[Any],
     ip: str,
+    prepared: Prepared | None = None,
 ) -> PilotModel:
     # Re-check under the lock: a reassignment may have moved the model meanwhile.
     if not _visible(actor, pilot_model):
@@ -297,6 +315,7 @@ def _run_locked(
         files=files,
         # A funding appraisal's request (and its round's process) comes along.
         pending=pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request__process").first(),
+        prepared=prepared,
     )
     try:
         _decide_and_apply(spec, ctx, data)
@@ -320,7 +339,7 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
     message = spec.separation(ctx)
     if message:
         raise SeparationOfDuties(message)
-    cleaned = clean_form(spec.form_class, data)
+    cleaned = ctx.prepared.under_lock() if ctx.prepared is not None else clean_form(spec.form_class, data)
     spec.validate(ctx, cleaned)
     from_state = pilot_model.state
     payload = spec.execute(ctx, cleaned)
@@ -342,35 +361,15 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
 
 
 def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError, ip: str = "") -> None:
-    """Record a refused action, after its block rolled back (SPEC §5)."""
-    from approvals.roles import roles_of
-
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return
-    # Event names come from one declared list: an action nobody declared is
-    # recorded as refused.unknown, with the name asked for in the payload.
-    verb = action if action in Action.values else "unknown"
-    payload: dict[str, Any] = {"status": error.status, "code": error.code, "reason": str(error)}
-    if verb == "unknown":
-        payload["requested"] = str(action)[:64]
-    if isinstance(error, Invalid):
-        payload["fields"] = sorted(error.errors)
+    """Record a refused action, after its block rolled back (SPEC §5); ``refusals`` says where."""
     try:
-        audit.append(
-            action=refused(verb),
-            actor=actor,
-            role=",".join(sorted(roles_of(actor))),
-            object_type="workflows.pilotmodel",
-            object_id=str(object_id)[:64] if object_id is not None else "",
-            payload=payload,
-            ip=ip,
-        )
+        refusals.record(action, actor=actor, object_id=object_id, error=error, ip=ip)
     except DatabaseError as db_error:
         # Still locked past the timeout, even for the refusal's own entry: the
         # caller must get its 403/409, never "database is locked"; the miss is logged.
         if not _is_lock_error(db_error):
             raise
-        log.warning("refused.%s by %s not audited: %s", verb, getattr(actor, "username", actor), db_error)
+        log.warning("refused.%s by %s not audited: %s", action[:64], getattr(actor, "username", actor), db_error)
 
 
 def available_actions(pilot_model: PilotModel, actor: Any, *, among: Collection[str] | None = None) -> list[str]:

@@ -48,12 +48,11 @@ class SubmitCompletion(ActionSpec):
     event = Event.COMPLETION_SUBMITTED
     form_class = SubmitCompletionForm
     node = "deploy"
+    # Checked from the uploaded copies before the locks: ``data["accepted_files"]``.
+    accepts_files = True
 
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=None)
-
-    def validate(self, ctx: Context, data: dict[str, Any]) -> None:
-        data["accepted_files"] = evidence.check(ctx.files)
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model

@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 DEMO_PASSWORD ?= pilot06-demo
 export DJANGO_SETTINGS_MODULE := project.settings
+# DEBUG is off unless asked for; the demo and the developer's own commands ask for it.
+DEV := DJANGO_DEBUG=true
 
 .PHONY: help venv system-deps messages run test lint test-sqlite test-postgres test-prod-smoke prod-smoke bench clean
 
@@ -27,15 +29,15 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 messages: venv
-	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 --ignore=.venv; \
+	@if command -v msgfmt >/dev/null 2>&1; then $(DEV) $(BIN)/python manage.py compilemessages -v0 --ignore=.venv; \
 	else echo "NOTICE: gettext missing; English translations not compiled"; fi
 
 run: venv system-deps messages
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)" --if-empty
+	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)" --if-empty
 	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
 	$(BIN)/ruff check .

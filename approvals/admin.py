@@ -1,4 +1,10 @@
-"""Admin for agencies, officials and the (read-only) audit trail."""
+"""Admin for agencies, officials and the (read-only) audit trail.
+
+People and credentials are in ``admin_accounts``.  Case data (steps, the
+trail, and workflows' models) is read here only by those who read the
+province's models anyway (SPEC §10: the admin role reads no case data
+unless it also holds a reading role).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,20 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import admin_accounts  # noqa: F401  (people, tokens and lockouts)
 from .models import Agency, AgencyHead, ApprovalStep, AuditEntry, Official
+from .permissions import sees_province
 
 
 class AgencyHeadInline(admin.TabularInline):
+    """A head's term is end-dated when it ends, never deleted: accountability credits it."""
+
     model = AgencyHead
     extra = 0
+    can_delete = False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Agency)
@@ -28,7 +42,17 @@ class OfficialAdmin(admin.ModelAdmin):
     list_filter = ["agency"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CaseDataAdmin(admin.ModelAdmin):
+    """Visible only to whoever reads every model (police, finance, leader, inspector)."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return sees_province(request.user) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return sees_province(request.user) and super().has_module_permission(request)
+
+
+class ReadOnlyAdmin(CaseDataAdmin):
     """Steps and audit entries change only through actions, never here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -43,6 +43,24 @@ class Event(models.TextChoices):
     PASSWORD_LINK_SENT = "user.password_link_sent"
     PROVINCE_PROFILE_CHANGED = "province.profile_changed"
     PROVINCE_IMPORTED = "province.imported"
+    # Administration audited by approvals.signals since review finding L1/H1:
+    # one entry per change, with the acting administrator and a field diff.
+    USER_CHANGED = "user.changed"
+    USER_PASSWORD_CHANGED = "user.password_changed"
+    USER_PERMISSIONS_CHANGED = "user.permissions_changed"
+    USER_DELETED = "user.deleted"
+    GROUP_CREATED = "group.created"
+    GROUP_RENAMED = "group.renamed"
+    GROUP_DELETED = "group.deleted"
+    GROUP_MEMBERS_CHANGED = "group.members_changed"
+    GROUP_PERMISSIONS_CHANGED = "group.permissions_changed"
+    AGENCY_DELETED = "agency.deleted"
+    AGENCY_HEAD_DELETED = "agency.head_deleted"
+    OFFICIAL_CHANGED = "official.changed"
+    OFFICIAL_REMOVED = "official.removed"
+    TOKEN_CREATED = "token.created"
+    TOKEN_DELETED = "token.deleted"
+    LOCKOUT_CLEARED = "lockout.cleared"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

@@ -49,6 +49,17 @@ class SeparationOfDuties(DomainError):
     code = "separation_of_duties"
 
 
+class Throttled(DomainError):
+    """Too many action requests from one person in a short time; ``retry_after`` is in seconds."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: Any = "", *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Invalid(DomainError):
     """Bad input.  ``errors`` is ``{field: [messages]}``; nothing was written."""
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .models import Official
-from .roles import PROVINCE_WIDE, Role, roles_of
+from .roles import ADDRESS_READERS, PROVINCE_WIDE, Role, roles_of
 
 
 def official_of(user: Any) -> Any | None:
@@ -45,6 +45,11 @@ def agency_code_of(user: Any) -> str:
 
 def sees_province(user: Any) -> bool:
     return bool(roles_of(user) & PROVINCE_WIDE)
+
+
+def sees_addresses(user: Any) -> bool:
+    """Client IP addresses in the trail are for those who investigate (review item I2)."""
+    return bool(roles_of(user) & ADDRESS_READERS)
 
 
 def can_see(user: Any, *, lead_agency_id: int, coordinating_ids: Iterable[int]) -> bool:

@@ -23,9 +23,13 @@ class Role(models.TextChoices):
 # The roles a workflow's actions name; an extension's action declares its own.
 KNOWN_ROLES: set[str] = set(Role.values)
 
-
-# Roles that see every pilot model in the province.
-PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
+# Roles that see every pilot model in the province.  Not ``admin``: it
+# manages people and agencies and reads no case data unless it also holds
+# one of these (SPEC §10, review item I1).  A role that decides an approval
+# step joins it (``declare_role``).
+PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR}
+# Roles that read the client IP address of trail entries (review item I2).
+ADDRESS_READERS = frozenset({Role.POLICE, Role.LEADER, Role.INSPECTOR})
 
 
 def declare_role(name: str, *, province_wide: bool = False) -> None:

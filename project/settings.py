@@ -39,7 +39,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 TESTING = "pytest" in sys.modules or env_bool("PILOT06_TESTING")
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for (review item I4): `make run` sets DJANGO_DEBUG=true.
+# Tools that read the settings without serving anything (the test run, the
+# type checker's Django plugin) read the development branch; pytest-django
+# turns DEBUG off while tests run, and the production branch is tested in
+# subprocesses.
+DEBUG = env_bool("DJANGO_DEBUG", default=TESTING or "mypy" in sys.modules)
 
 _INSECURE_DEV_KEY = "django-insecure-pilot06-development-key-change-me"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -79,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Behind an HTTPS proxy with PILOT06_TRUSTED_PROXY_COUNT=0: a clear error, not a redirect loop.
+    "project.proxy_guard.UndeclaredProxyGuard",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # A body larger than any request may need is refused from its Content-Length.
@@ -87,6 +94,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflows.language.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Decides, from the URL and the credentials, whether a multipart body may
+    # be read at all: before the CSRF check reads it.
+    "workflows.upload_gate.UploadGateMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "approvals.current.CurrentActorMiddleware",
@@ -178,6 +188,9 @@ STORAGES = {
 PRIVATE_STORAGE_ROOT = Path(env_str("PILOT06_PRIVATE_STORAGE", str(BASE_DIR / "private")))
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 EVIDENCE_MAX_FILES = 20
+# The whole multipart request, all files together: refused from its
+# Content-Length before it is read, and again while it streams.
+PILOT06_UPLOAD_MAX_TOTAL_BYTES = env_int("PILOT06_UPLOAD_MAX_TOTAL_MB", 100) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploads are counted and sized while they stream in, and refused at the
@@ -276,6 +289,19 @@ PILOT06_REPORT_CACHE_HOURS = env_int("PILOT06_REPORT_CACHE_HOURS", 24)
 PILOT06_PDF_TIMEOUT_SECONDS = env_int("PILOT06_PDF_TIMEOUT_SECONDS", 300)
 PILOT06_PDF_MEMORY_MB = env_int("PILOT06_PDF_MEMORY_MB", 1536)
 PILOT06_PDF_ISOLATE = env_bool("PILOT06_PDF_ISOLATE", True)
+# Report periods lie within the programme (Đề án 06 began in 2022), and each
+# person has at most this many background renders waiting (review item L2).
+PILOT06_PROGRAMME_START_YEAR = env_int("PILOT06_PROGRAMME_START_YEAR", 2022)
+PILOT06_REPORT_MAX_PENDING_PER_USER = env_int("PILOT06_REPORT_MAX_PENDING_PER_USER", 3)
+# A model's page and PDF show its latest trail entries and link the full,
+# paged feed; action POSTs are limited per person, API and pages together
+# ("N/second|minute|hour|day", or "off"), review finding M1.
+PILOT06_TRAIL_LATEST = env_int("PILOT06_TRAIL_LATEST", 50)
+PILOT06_TRAIL_PAGE_SIZE = env_int("PILOT06_TRAIL_PAGE_SIZE", 100)
+PILOT06_ACTION_RATE = env_str("PILOT06_ACTION_RATE", "30/minute")
+# /api/schema/ and /api/docs/ are public only where asked for (by default
+# with DEBUG on); otherwise they need a login.
+PILOT06_API_DOCS_PUBLIC = env_bool("PILOT06_API_DOCS_PUBLIC", DEBUG)
 
 # Content-Security-Policy (django-csp 4.x): everything from this origin, no
 # inline script or style, no plugins, no framing, forms post only here.  The
@@ -298,7 +324,12 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A working day, then a new login (review item I4).
+SESSION_COOKIE_AGE = env_int("PILOT06_SESSION_HOURS", 8) * 3600
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

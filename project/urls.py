@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from province.passwords import ResetForm
 from reports import api as reports_api
 from reports import views as reports_views
+from workflows.api.docs import DocsView, SchemaView
 from workflows.flow_sync import main_flow, round_flow
 from workflows.viewsets import TaskPagesViewset
 
@@ -35,8 +35,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/dashboard/", reports_api.DashboardView.as_view(), name="api-dashboard"),
     path("api/v1/", include("workflows.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("dashboard/", reports_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
     path("administration/", include("administration.urls")),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from approvals import audit
 from approvals.models import AuditEntry, Outcome
-from workflows import rules
+from workflows import rules, trail
 from workflows.labels import blocker_label, event_label, state_label
 from workflows.models import (
     Blocker,
@@ -27,7 +27,6 @@ from workflows.models import (
     PilotModel,
 )
 from workflows.states import (
-    OPEN_STATES,
     BlockerReason,
     FundingSource,
     State,
@@ -176,6 +175,7 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
     related lookups are fine here.
     """
     steps = list(pilot_model.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id"))
+    latest, entries_total = trail.latest_of(pilot_model)
     entries = [
         {
             "seq": e.seq,
@@ -187,9 +187,7 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
             "to_state": state_label(e.to_state),
             "hash": e.hash,
         }
-        for e in AuditEntry.objects.filter(
-            object_type="workflows.pilotmodel", object_id=str(pilot_model.pk)
-        ).order_by("seq")
+        for e in latest
     ]
     return {
         "pm": pilot_model,
@@ -201,9 +199,9 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         "blockers": list(pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")),
         "progress": list(pilot_model.progress_reports.select_related("reported_by").order_by("reported_at", "id")),
         "entries": entries,
-        "derived_no_db_permission": pilot_model.state in OPEN_STATES
-        and pilot_model.needs_population_db_connection
-        and not pilot_model.db_permission_number,
+        "entries_total": entries_total,
+        "trail_url": trail.feed_url(pilot_model),
+        "derived_no_db_permission": rules.has_derived_db_blocker(pilot_model),
         "no_db_permission_label": _("Chưa được kết nối CSDL quốc gia về dân cư"),
     }
 

@@ -47,6 +47,14 @@ RETRY_AFTER = dt.timedelta(minutes=5)
 STALE_MARGIN = dt.timedelta(minutes=2)
 
 
+class TooManyPending(Exception):
+    """This person already has ``limit`` renders waiting (review item L2)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 @dataclass
 class Outcome:
     """What the view answers: ``ready`` (a file), or ``pending``/``failed`` (a page)."""
@@ -209,6 +217,7 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
         _store(report, content)
         prune()
         return Outcome("ready", report, content)
+    _refuse_when_busy(user)
     try:
         with transaction.atomic():
             report.save(force_insert=True)
@@ -218,6 +227,23 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
     # The request that queued the render answers 202 even when a fast (or
     # immediate) backend has already finished: the refresh serves the file.
     return Outcome("pending", report)
+
+
+def _refuse_when_busy(user: Any) -> None:
+    """At most ``PILOT06_REPORT_MAX_PENDING_PER_USER`` background renders waiting per person.
+
+    Only live ones count: a row older than ``_usable`` would wait for is rendered again anyway.
+    """
+    if not getattr(user, "pk", None):
+        return
+    limit = int(settings.PILOT06_REPORT_MAX_PENDING_PER_USER)
+    waiting = ReportFile.objects.filter(
+        requested_by_id=user.pk,
+        status__in=[ReportStatus.PENDING, ReportStatus.RUNNING],
+        created_at__gte=clock.now() - dt.timedelta(hours=1),
+    ).count()
+    if waiting >= limit:
+        raise TooManyPending(limit)
 
 
 @task()

@@ -68,8 +68,13 @@ def period_of(kind: str, day: dt.date) -> Period:
     return Period(kind=kind, start=start, end=day)
 
 
-def parse_period(kind: str | None, date: str | None, *, today: dt.date) -> Period:
-    """Read ``?period=`` and ``?date=``; default: the month to date.  A future date is refused."""
+def parse_period(kind: str | None, date: str | None, *, today: dt.date, first_year: int = 1) -> Period:
+    """Read ``?period=`` and ``?date=``; default: the month to date.
+
+    A date in the future or before ``first_year`` (the programme's start) is
+    refused: each date is a render of its own, so the dates a report can be
+    asked for are bounded (review item L2).
+    """
     kind = kind or "month"
     if kind not in PERIODS:
         raise BadPeriod(kind)
@@ -78,7 +83,7 @@ def parse_period(kind: str | None, date: str | None, *, today: dt.date) -> Perio
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise BadPeriod(date) from None
-        if day > today:
+        if day > today or day.year < first_year:
             raise BadPeriod(date)
     else:
         day = today

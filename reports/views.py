@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -95,7 +96,9 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
     params: dict[str, Any] = {"today": today.isoformat()}
     if kind == "progress":
         try:
-            period = parse_period(request.GET.get("period"), request.GET.get("date"), today=today)
+            period = parse_period(
+                request.GET.get("period"), request.GET.get("date"), today=today, first_year=settings.PILOT06_PROGRAMME_START_YEAR
+            )
         except BadPeriod:
             return render(request, "reports/bad_period.html", status=400)
         params.update(period.as_params())
@@ -103,6 +106,10 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
         outcome = jobs.obtain(kind, fmt, params, request.user)
     except RenderError:
         return render(request, "reports/failed.html", {"kind": kind}, status=503)
+    except jobs.TooManyPending as busy:
+        response = render(request, "reports/busy.html", {"kind": kind, "limit": busy.limit}, status=429)
+        response["Retry-After"] = str(REFRESH_SECONDS * 10)
+        return response
     if outcome.status == "ready":
         stamp = params.get("date", params["today"])
         return _file(outcome.content, outcome.report, f"{TITLES[kind]}-{stamp}.{fmt}")

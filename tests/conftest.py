@@ -44,6 +44,12 @@ def _private_storage(tmp_path: Any, settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_action_limit(settings: Any) -> None:
+    """Tests act far faster than a person; the per-person limit has tests of its own that set it."""
+    settings.PILOT06_ACTION_RATE = "off"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test rolls the database back, so the audit head repeats: cached figures must not."""
     cache.clear()

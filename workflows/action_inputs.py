@@ -20,6 +20,8 @@ from approvals import clock
 from approvals.models import Agency
 
 from .fields import CodeListField, MoneyField, ObjectField, RowsField, StrictBooleanField
+from .limits import MAX_AGENCY_CODES, MAX_BUDGET_LINES, MAX_DELIVERABLES
+from .references import agencies_by_code
 from .states import REQUIRED_KIND_OF_SOURCE, BlockerReason, FundingSource, SpendingKind
 
 decision_number_validator = RegexValidator(
@@ -88,12 +90,12 @@ class ModelFieldsForm(ActionForm):
 
     title = forms.CharField(max_length=300)
     tasks = forms.CharField(max_length=10000)
-    coordinating_agencies = CodeListField(required=False)
+    coordinating_agencies = CodeListField(required=False, max_items=MAX_AGENCY_CODES)
     responsible_officer = forms.CharField(max_length=150)
     deadline = forms.DateField()
     needs_funding = StrictBooleanField(required=False)
     needs_population_db_connection = StrictBooleanField(required=False)
-    deliverables = RowsField(row_form=DeliverableForm, min_rows=1)
+    deliverables = RowsField(row_form=DeliverableForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
     is_sample = StrictBooleanField(required=False)
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
@@ -113,7 +115,7 @@ class ModelFieldsForm(ActionForm):
         return deadline
 
     def clean_coordinating_agencies(self) -> list[Agency]:
-        return [_agency(code) for code in self.cleaned_data.get("coordinating_agencies") or []]
+        return agencies_by_code(self.cleaned_data.get("coordinating_agencies") or [])
 
     def clean_deliverables(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self.cleaned_data["deliverables"]
@@ -166,7 +168,7 @@ class RequestFundingForm(ActionForm):
     funding_source = forms.ChoiceField(choices=FundingSource.choices)
     spending_kind = forms.ChoiceField(choices=SpendingKind.choices)
     budget_year = forms.IntegerField(min_value=2020, max_value=2100)
-    lines = RowsField(row_form=FundingLineForm, min_rows=1)
+    lines = RowsField(row_form=FundingLineForm, min_rows=1, max_rows=MAX_BUDGET_LINES, unique="item")
     justification = forms.CharField(max_length=10000)
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
@@ -219,12 +221,12 @@ class StartDeploymentForm(ActionForm):
 
 class ReportProgressForm(ActionForm):
     percent = forms.IntegerField(min_value=0, max_value=100)
-    deliverables = RowsField(row_form=AchievedForm, required=False)
+    deliverables = RowsField(row_form=AchievedForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
     note = forms.CharField(required=False, max_length=4000)
 
 
 class SubmitCompletionForm(ActionForm):
-    deliverables = RowsField(row_form=AchievedForm, min_rows=1)
+    deliverables = RowsField(row_form=AchievedForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
     summary = forms.CharField(max_length=10000)
     api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "deliverables": "Every deliverable, by name."}
 
@@ -250,9 +252,9 @@ class UpdateDetailsForm(ActionForm):
     """Only the fields that change; at least one."""
 
     tasks = forms.CharField(required=False, max_length=10000)
-    coordinating_agencies = CodeListField(required=False)
+    coordinating_agencies = CodeListField(required=False, max_items=MAX_AGENCY_CODES)
     responsible_officer = forms.CharField(required=False, max_length=150)
-    deliverables = RowsField(row_form=DeliverableForm, required=False)
+    deliverables = RowsField(row_form=DeliverableForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
         "deliverables": "The full new list; until completion is submitted.",
@@ -261,7 +263,7 @@ class UpdateDetailsForm(ActionForm):
     def clean_coordinating_agencies(self) -> list[Agency] | None:
         if "coordinating_agencies" not in self.data:
             return None
-        return [_agency(code) for code in self.cleaned_data.get("coordinating_agencies") or []]
+        return agencies_by_code(self.cleaned_data.get("coordinating_agencies") or [])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

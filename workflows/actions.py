@@ -64,6 +64,8 @@ class Context:
     ip: str = ""
     files: Sequence[Any] = ()
     pending: ApprovalStep | None = None
+    # The input, parsed and checked before the locks were taken (``services.prepared``).
+    prepared: Any = None
     # The process whose task this action completes: the main one, or the
     # pending additional funding round's (read under the lock, before the
     # action changes the state).
@@ -100,7 +102,8 @@ class ActionSpec:
     # The flow nodes whose open task this action completes (none: outside the flow).
     nodes: ClassVar[tuple[str, ...]] = ()
     tells: ClassVar[tuple[Audience, ...]] = ()
-    # Takes evidence files beside its data (the API then accepts multipart).
+    # Takes evidence files beside its data: checked from their uploaded copies
+    # before the locks (``data["accepted_files"]``), and the API accepts multipart.
     takes_files: ClassVar[bool] = False
     # False for ``register``: it creates the model, so no model page offers it.
     on_model: ClassVar[bool] = True

@@ -12,6 +12,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from viewflow.workflow.models import Process, Task
 
+from approvals.admin import CaseDataAdmin
+from approvals.permissions import sees_province
+
 from .models import Blocker, Deliverable, FundingRequest, PilotModel
 
 
@@ -28,7 +31,7 @@ class DeliverableInline(admin.TabularInline):
 
 
 @admin.register(PilotModel)
-class PilotModelAdmin(admin.ModelAdmin):
+class PilotModelAdmin(CaseDataAdmin):
     list_display = ["number", "title", "lead_agency", "state", "deadline", "version", "is_sample"]
     list_filter = ["state", "lead_agency", "is_sample"]
     search_fields = ["title", "=number"]
@@ -45,7 +48,7 @@ class PilotModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingRequest)
-class FundingRequestAdmin(admin.ModelAdmin):
+class FundingRequestAdmin(CaseDataAdmin):
     list_display = ["pilot_model", "round", "amount", "approved_amount", "funding_source", "budget_year"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -68,6 +71,12 @@ class BlockerAdmin(FundingRequestAdmin):
 # flow without the services (VIEWFLOW.md: don't expose bypasses).  Keep them
 # for reading only.
 class _ReadOnlyFlowAdmin:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return sees_province(request.user) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return sees_province(request.user) and super().has_module_permission(request)  # type: ignore[misc]
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

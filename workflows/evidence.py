@@ -9,7 +9,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,28 +81,74 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def _read(upload: Any, limit: int) -> bytes:
-    """Read at most ``limit`` + 1 bytes, so an oversized file is never fully buffered."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks: its bytes stay in the upload (memory or a temporary file)."""
+
+    name: str
+    kind: str
+    upload: Any
+    size: int
+    sha256: str
+
+
+_CHUNK = 64 * 1024
+
+
+def _chunks(upload: Any) -> Iterator[bytes]:
     if hasattr(upload, "seek"):
         upload.seek(0)
-    chunks: list[bytes] = []
-    total = 0
-    source = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
-    for chunk in source:
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
+    if hasattr(upload, "chunks"):
+        yield from upload.chunks(_CHUNK)
+    else:
+        yield from iter(lambda: upload.read(_CHUNK), b"")
+
+
+def _measure(upload: Any, limit: int) -> tuple[bytes, int, str]:
+    """The first bytes, the size (stopping past ``limit``) and the sha256, reading a chunk at a time."""
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    for chunk in _chunks(upload):
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        size += len(chunk)
+        if size > limit:
             break
-    return b"".join(chunks)
+        digest.update(chunk)
+    return head, size, digest.hexdigest()
 
 
-def check(files: Sequence[Any]) -> list[tuple[str, str, bytes]]:
-    """Validate every file; returns (clean name, kind, bytes).  Raises ``Invalid`` naming each bad file."""
+def _is_docx(upload: Any) -> bool:
+    """A DOCX is a zip with a Word document in it; read from the upload's own (seekable) file."""
+    source = getattr(upload, "file", upload)
+    try:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "word/document.xml" in names and "[Content_Types].xml" in names
+
+
+def _kind(head: bytes, upload: Any) -> str | None:
+    kind = sniff(head)
+    if kind is None and head.startswith(b"PK\x03\x04") and _is_docx(upload):
+        return "docx"
+    return kind
+
+
+def check(files: Sequence[Any]) -> list[CheckedFile]:
+    """Validate every file where it lies (memory or a temporary file), never holding one whole.
+
+    Called before the action takes its locks (review M2).  The same bytes
+    sent twice are kept once.  Raises ``Invalid`` naming each bad file.
+    """
     limit = settings.EVIDENCE_MAX_BYTES
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise Invalid({"files": [_("Tối đa %(n)s tệp cho mỗi lần gửi.") % {"n": settings.EVIDENCE_MAX_FILES}]})
     errors: list[str] = []
-    accepted: list[tuple[str, str, bytes]] = []
+    accepted: dict[str, CheckedFile] = {}
     for upload in files:
         raw_name = str(getattr(upload, "name", "") or "")
         name = clean_name(raw_name)
@@ -114,30 +160,31 @@ def check(files: Sequence[Any]) -> list[tuple[str, str, bytes]]:
         if declared is not None and declared > limit:
             errors.append(_("%(name)s: vượt quá 20 MB.") % {"name": name})
             continue
-        blob = _read(upload, limit)
-        if len(blob) > limit:
+        head, size, sha256 = _measure(upload, limit)
+        if size > limit:
             errors.append(_("%(name)s: vượt quá 20 MB.") % {"name": name})
             continue
-        kind = sniff(blob[:16], blob)
+        kind = _kind(head, upload)
         if kind is None:
             errors.append(_("%(name)s: chỉ nhận PDF, JPEG, PNG hoặc DOCX.") % {"name": name})
             continue
-        accepted.append((name, kind, blob))
+        accepted.setdefault(sha256, CheckedFile(name, kind, upload, size, sha256))
     if errors:
         raise Invalid({"files": errors})
-    return accepted
+    return list(accepted.values())
 
 
-def store(accepted: list[tuple[str, str, bytes]]) -> list[StoredFile]:
+def store(accepted: list[CheckedFile]) -> list[StoredFile]:
+    """Copy each checked upload under a generated name, a chunk at a time."""
     root = Path(settings.PRIVATE_STORAGE_ROOT) / "evidence"
     root.mkdir(parents=True, exist_ok=True)
     stored: list[StoredFile] = []
-    for name, kind, blob in accepted:
-        stored_name = f"{uuid.uuid4().hex}.{kind}"
-        (root / stored_name).write_bytes(blob)
-        stored.append(
-            StoredFile(name, stored_name, CONTENT_TYPES[kind], len(blob), hashlib.sha256(blob).hexdigest())
-        )
+    for item in accepted:
+        stored_name = f"{uuid.uuid4().hex}.{item.kind}"
+        with (root / stored_name).open("wb") as out:
+            for chunk in _chunks(item.upload):
+                out.write(chunk)
+        stored.append(StoredFile(item.name, stored_name, CONTENT_TYPES[item.kind], item.size, item.sha256))
     return stored
 
 

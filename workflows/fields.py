@@ -71,12 +71,20 @@ class JSONValueField(forms.Field):
 
 
 class RowsField(JSONValueField):
-    """A list of objects, each validated by ``row_form``; errors name the row."""
+    """A list of objects, each validated by ``row_form``; errors name the row.
 
-    def __init__(self, *, row_form: type[forms.Form], min_rows: int = 0, max_rows: int = 200, **kwargs: Any) -> None:
+    ``unique`` names the key two rows may not share (a deliverable's name, a
+    budget line's item): a repeat would overwrite or double-count, so it is
+    refused rather than silently dropped.
+    """
+
+    def __init__(
+        self, *, row_form: type[forms.Form], min_rows: int = 0, max_rows: int = 200, unique: str = "", **kwargs: Any
+    ) -> None:
         self.row_form = row_form
         self.min_rows = min_rows
         self.max_rows = max_rows
+        self.unique = unique
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> list[dict[str, Any]] | None:
@@ -108,7 +116,22 @@ class RowsField(JSONValueField):
                         )
         if errors:
             raise ValidationError(errors)
+        self._refuse_repeats(rows)
         return rows
+
+    def _refuse_repeats(self, rows: list[dict[str, Any]]) -> None:
+        if not self.unique:
+            return
+        first: dict[Any, int] = {}
+        errors: list[str] = []
+        for index, row in enumerate(rows, start=1):
+            key = row.get(self.unique)
+            if key in first:
+                errors.append(str(_("Dòng %(i)s trùng “%(key)s” với dòng %(j)s.") % {"i": index, "key": key, "j": first[key]}))
+            else:
+                first[key] = index
+        if errors:
+            raise ValidationError(errors, code="duplicate")
 
 
 class ObjectField(JSONValueField):
@@ -133,7 +156,24 @@ class ObjectField(JSONValueField):
 
 
 class CodeListField(JSONValueField):
-    """A list of codes, from JSON or a comma-separated string."""
+    """A list of codes, from JSON or a comma-separated string; repeats count once, at most ``max_items``.
+
+    A code named twice means the same agency twice, so repeats are dropped
+    (keeping the order); the cap then bounds the work one request can ask
+    for, before anything looks the codes up.
+    """
+
+    def __init__(self, *, max_items: int = 50, **kwargs: Any) -> None:
+        self.max_items = max_items
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        codes = list(dict.fromkeys(self.to_python(value)))
+        self.validate(codes)
+        self.run_validators(codes)
+        if len(codes) > self.max_items:
+            raise ValidationError(_("Tối đa %(n)s mã.") % {"n": self.max_items}, code="max_items")
+        return codes
 
     code_max_length = 20
 

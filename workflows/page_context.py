@@ -8,6 +8,7 @@ never call anything that writes.  Visibility comes from ``selectors`` and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ from approvals import clock
 from approvals.models import Agency, ApprovalStep, AuditEntry, Outcome, StepKind
 from approvals.permissions import sees_province
 
-from . import routing, rules, selectors
+from . import routing, rules, selectors, trail
 from .actions import REGISTRY, Button, actions_of_node
 from .labels import action_label, blocker_label, event_label, state_label
 from .models import Blocker, CompletionReport, FundingRequest, PilotModel
@@ -304,8 +305,9 @@ def button_tone(name: str) -> str:
     return str(button)
 
 
-def audit_rows(pm: PilotModel) -> list[dict[str, Any]]:
-    entries = AuditEntry.objects.filter(object_type="workflows.pilotmodel", object_id=str(pm.pk)).order_by("seq")
+def audit_rows(pm: PilotModel, entries: Iterable[AuditEntry] | None = None) -> list[dict[str, Any]]:
+    """The trail's rows: the latest entries unless ``entries`` (a page of the full feed) are given."""
+    entries = trail.latest_of(pm)[0] if entries is None else entries
     return [
         {
             "entry": e,
@@ -373,6 +375,8 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
         "reports": completion_reports(pm),
         "progress_reports": list(pm.progress_reports.select_related("reported_by")),
         "audit": audit_rows(pm),
+        "audit_total": trail.entries_of(pm).count(),
+        "audit_url": trail.feed_path(pm),
         "buttons": available_buttons(pm, user),
         "tasks": open_tasks_of(pm, user),
     }

@@ -21,7 +21,7 @@ from django.views import View
 from viewflow.workflow.status import STATUS
 
 from approvals.client_ip import client_ip
-from approvals.exceptions import DomainError, Invalid, NotFound
+from approvals.exceptions import DomainError, Invalid, NotFound, Throttled
 
 from .actions import actions_of_node
 from .labels import action_label
@@ -30,6 +30,8 @@ from .page_forms import page_form_for
 from .routing import OPEN_TASK
 from .selectors import available_actions, get_visible, pilot_model_of_task
 from .services import perform
+from .services.pipeline import audit_refusal
+from .throttle import check, refused_page
 
 
 class DecisionView(LoginRequiredMixin, View):
@@ -44,7 +46,10 @@ class DecisionView(LoginRequiredMixin, View):
             raise Http404
         try:
             return get_visible(request.user, pilot_model.pk)
-        except NotFound:
+        except NotFound as error:
+            if request.method == "POST":  # a refused action, on a model this user cannot see: a request
+                action = str(request.POST.get("action", ""))[:64] if not (request.content_type or "").startswith("multipart/") else ""
+                audit_refusal(action or "unknown", actor=request.user, object_id=pilot_model.pk, error=error, ip=client_ip(request))
             raise Http404 from None
 
     def _context(self, request: HttpRequest, pilot_model: Any, *, bound: Any = None, bound_action: str = "") -> dict[str, Any]:
@@ -98,6 +103,10 @@ class DecisionView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(request, pilot_model))
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            check(request)
+        except Throttled as error:
+            return refused_page(request, error)
         pilot_model = self._pilot_model(request)
         if not self._is_open(request):
             return self._stale(request, pilot_model, status=409)

@@ -54,7 +54,9 @@ class UploadRefused(Invalid, SuspiciousOperation):
 
 
 def max_multipart_bytes() -> int:
-    return int(settings.EVIDENCE_MAX_FILES) * int(settings.EVIDENCE_MAX_BYTES) + _MULTIPART_OVERHEAD
+    """The whole multipart request: what the files could need, and never more than the configured total."""
+    needed = int(settings.EVIDENCE_MAX_FILES) * int(settings.EVIDENCE_MAX_BYTES) + _MULTIPART_OVERHEAD
+    return min(needed, int(settings.PILOT06_UPLOAD_MAX_TOTAL_BYTES))
 
 
 def _megabytes(n: int) -> str:
@@ -73,6 +75,9 @@ class BoundedUploadHandler(FileUploadHandler):
         self.files = 0
         self.max_files = int(settings.EVIDENCE_MAX_FILES)
         self.max_bytes = int(settings.EVIDENCE_MAX_BYTES)
+        # Every file part together: a request without an honest Content-Length is bounded too.
+        self.total = 0
+        self.max_total = max_multipart_bytes()
 
     def handle_raw_input(
         self,
@@ -100,6 +105,9 @@ class BoundedUploadHandler(FileUploadHandler):
             raise UploadRefused(
                 _("%(name)s: vượt quá %(n)s.") % {"name": self.file_name, "n": _megabytes(self.max_bytes)}
             )
+        self.total += len(raw_data)
+        if self.total > self.max_total:
+            raise UploadRefused(_("Yêu cầu quá lớn (tối đa %(n)s).") % {"n": _megabytes(self.max_total)})
         return raw_data
 
     def file_complete(self, file_size: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -32,11 +33,12 @@ from approvals.exceptions import Conflict, DomainError, Forbidden, Invalid, NotF
 from approvals.permissions import agency_id_of, authorising_role
 from approvals.roles import Role, roles_of
 
-from . import claims, evidence, page_context, selectors, services
+from . import claims, evidence, page_context, selectors, services, throttle, trail
 from .actions import REGISTRY
 from .labels import action_label
 from .models import EvidenceFile
 from .page_forms import ModelFilterForm, PageForm, RegisterPage, page_form_for
+from .services.pipeline import audit_refusal
 from .states import Action
 
 PAGE_SIZE = 25
@@ -52,10 +54,13 @@ def _refused(request: HttpRequest, error: DomainError, *, pilot_model: Any = Non
     )
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Any:
+def _visible_or_404(request: HttpRequest, pk: int, *, refused_action: str = "") -> Any:
+    """The model, or a 404; a refused action on it is audited as a request (review M1)."""
     try:
         return selectors.get_visible(request.user, pk)
-    except NotFound:
+    except NotFound as error:
+        if refused_action:
+            audit_refusal(refused_action, actor=request.user, object_id=pk, error=error, ip=client_ip(request))
         raise Http404 from None
 
 
@@ -104,6 +109,15 @@ def pilot_model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflows/detail.html", page_context.pilot_model_record(pilot_model, request.user))
 
 
+@login_required
+def pilot_model_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole trail, paged: the record page shows only its latest entries."""
+    pilot_model = _visible_or_404(request, pk)
+    page = Paginator(trail.entries_of(pilot_model), int(settings.PILOT06_TRAIL_PAGE_SIZE)).get_page(request.GET.get("page"))
+    rows = page_context.audit_rows(pilot_model, page.object_list)
+    return render(request, "workflows/audit.html", {"pm": pilot_model, "page": page, "rows": rows, "query": ""})
+
+
 def _action_page(
     request: HttpRequest, *, form: PageForm, pilot_model: Any, action: str, status: int = 200
 ) -> HttpResponse:
@@ -121,12 +135,17 @@ def _action_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.limit_action_posts
 def pilot_model_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One action's form: GET shows it, POST hands it to the service."""
+    posted = action if request.method == "POST" else ""
     form_class = page_form_for(action)
     if form_class is None:
+        _visible_or_404(request, pk, refused_action=posted)
+        if posted:
+            audit_refusal(posted, actor=request.user, object_id=pk, error=NotFound(), ip=client_ip(request))
         raise Http404
-    pilot_model = _visible_or_404(request, pk)
+    pilot_model = _visible_or_404(request, pk, refused_action=posted)
     if request.method == "GET":
         if action not in selectors.available_actions(pilot_model, request.user):
             return _refused(request, _why_not(request.user, pilot_model, action), pilot_model=pilot_model, title=action_label(action))
@@ -163,6 +182,7 @@ def _why_not(user: Any, pilot_model: Any, action: str) -> DomainError:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.limit_action_posts
 def pilot_model_register(request: HttpRequest) -> HttpResponse:
     """pilot_model_register: only an officer registers, for their own agency."""
     if Role.OFFICER not in roles_of(request.user):

@@ -6,8 +6,9 @@ removing its path keeps every change on the one service path.
 viewflow answers 403 (or a redirect) for a process or task the user may
 not open and 404 for one that does not exist, which tells anyone which ids
 exist.  SPEC §1 answers 404 for what a user may not see, so every view
-mounted here first checks that the user may see the process's pilot model,
-and turns any remaining refusal into a 404.
+mounted here first asks an anonymous visitor to log in, then checks that
+the user may see the process's pilot model, and turns any remaining
+refusal into a 404.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
@@ -49,8 +51,10 @@ def not_found_when_forbidden(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = getattr(request, "user", None)
-        authenticated = user is not None and user.is_authenticated
-        if authenticated and "process_pk" in kwargs and not _visible_process(user, kwargs["process_pk"]):
+        if user is None or not user.is_authenticated:
+            # Before anything is looked up: an existing task and a missing one answer alike (review I3).
+            return redirect_to_login(request.get_full_path())
+        if "process_pk" in kwargs and not _visible_process(user, kwargs["process_pk"]):
             raise Http404
         try:
             response = view(request, *args, **kwargs)

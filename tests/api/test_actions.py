@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
 from approvals.models import AuditEntry
@@ -131,7 +132,8 @@ def _submit(api: ApiFor, pm: PilotModel, data: Any, files: list[Any]) -> Any:
 
 def test_submit_completion_takes_multipart_with_evidence_files(api: ApiFor, drive: Driver) -> None:
     pm = drive.deploying()
-    response = _submit(api, pm, completion_data(), [evidence_pdf("bien-ban.pdf"), evidence_pdf("anh.pdf")])
+    photo = SimpleUploadedFile("anh.pdf", b"%PDF-1.4\n% another scan\n%%EOF\n", content_type="application/pdf")
+    response = _submit(api, pm, completion_data(), [evidence_pdf("bien-ban.pdf"), photo])
     assert response.status_code == 200
     assert response.json()["open_step"]["kind"] == "completion_verification"
     assert sorted(EvidenceFile.objects.values_list("original_name", flat=True)) == ["anh.pdf", "bien-ban.pdf"]

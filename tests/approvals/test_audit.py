@@ -141,7 +141,11 @@ def test_every_refusal_writes_exactly_one_refused_entry_with_the_reason(
     assert entry.action == f"refused.{action}"
     assert (entry.payload["status"], entry.payload["code"]) == (status, code)
     assert entry.payload["reason"] == str(caught.value)
-    assert (entry.actor_username, entry.object_id, entry.ip) == (drive.p[who].username, str(pm.pk), "10.0.0.9")
+    # A 404 is about a model the actor cannot see: a request, with the id asked for in its payload.
+    where = ("request", "") if status == 404 else ("workflows.pilotmodel", str(pm.pk))
+    assert (entry.actor_username, entry.object_type, entry.object_id, entry.ip) == (drive.p[who].username, *where, "10.0.0.9")
+    if status == 404:
+        assert entry.payload["attempted_id"] == str(pm.pk)
     assert (entry.from_state, entry.to_state) == ("", "")
     assert audit.verify().ok
 

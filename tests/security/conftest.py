@@ -1,4 +1,4 @@
-"""Fixtures for the security suite: the system administrator.
+"""Fixtures for the security suite: the system administrator, and the API's token clients.
 
 (``flushable_audit``, for transactional tests, lives in tests/conftest.py.)
 """
@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 
 from approvals.models import Official
 from approvals.roles import Role
+from tests.api.conftest import api  # noqa: F401  (a token client per person, as in the API suite)
 from tests.factories import agency
 
 

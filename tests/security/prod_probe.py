@@ -21,17 +21,36 @@ def main() -> dict[str, Any]:
 
     django.setup()
     from django.conf import settings
-    from django.test import Client
+    from django.test import Client, override_settings
 
     # An API URL: it answers without the database or collected static files.
     client = Client()
     plain = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn")
     secure = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn", secure=True)
+    # What a TLS-terminating proxy sends: plain HTTP, saying the client used HTTPS.
+    proxied = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn", HTTP_X_FORWARDED_PROTO="https")
+    language = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_HOST="pilot06.example.vn", secure=True)
+    cookie = language.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    schema = client.get("/api/schema/", HTTP_HOST="pilot06.example.vn", secure=True)
+    # The docs page names static files; there is no collectstatic manifest here, and the question is only who may see it.
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+        docs = client.get("/api/docs/", HTTP_HOST="pilot06.example.vn", secure=True)
     return {
         "debug": settings.DEBUG,
         "plain_status": plain.status_code,
         "plain_location": plain.get("Location", ""),
         "secure_status": secure.status_code,
+        "proxied_status": proxied.status_code,
+        "proxied_location": proxied.get("Location", ""),
+        "proxied_body": proxied.content.decode(errors="replace")[:500],
+        "language_cookie": {
+            "secure": bool(cookie and cookie["secure"]),
+            "samesite": cookie["samesite"] if cookie else "",
+            "httponly": bool(cookie and cookie["httponly"]),
+        },
+        "schema_status": schema.status_code,
+        "docs_status": docs.status_code,
+        "docs_location": docs.get("Location", ""),
         "headers": {name: secure.get(name, "") for name in (
             "Strict-Transport-Security",
             "Content-Security-Policy",
@@ -48,6 +67,7 @@ def main() -> dict[str, Any]:
             "SECURE_HSTS_SECONDS",
             "SECURE_HSTS_INCLUDE_SUBDOMAINS",
             "SECURE_PROXY_SSL_HEADER",
+            "SESSION_COOKIE_AGE",
         )},
     }
 

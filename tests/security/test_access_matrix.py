@@ -227,7 +227,9 @@ def _admin_urls(world: World) -> dict[str, str]:
     }
 
 
-def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(drive: Driver, admin_client: Client) -> None:
+def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(drive: Driver, admin_client: Client, admin_user: User) -> None:
+    """An administrator who also reads the province (here an inspector) sees case data in the admin, and edits none of it."""
+    admin_user.groups.add(Group.objects.get_or_create(name=Role.INSPECTOR)[0])
     world = World(drive)
     before, head = _lifecycle(), AuditEntry.objects.count()
     answers: dict[str, tuple[int, int, int]] = {}
@@ -262,13 +264,13 @@ def test_the_admin_cannot_add_or_bulk_delete(model: str, drive: Driver, admin_cl
 
 
 def test_an_admin_is_no_decider(drive: Driver, admin_user: User) -> None:
-    """The system administrator holds no workflow role: every action refused with 403."""
+    """The system administrator holds no workflow role and reads no case data (SPEC §10): a model is a 404."""
     pm = drive.register(24)
     _instance, key = AuthToken.objects.create(user=admin_user)
     api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 
     response = api.post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {"comment": ""}, format="json")
 
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert Official.objects.get(user=admin_user).agency == agency("CAT")
     assert Process.objects.get(pk=pm.process_id).status == "NEW"

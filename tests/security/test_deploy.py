@@ -101,6 +101,61 @@ def test_production_answers_with_hsts_csp_and_the_rest(tmp_path: Path) -> None:
     assert probe["settings"]["SESSION_COOKIE_HTTPONLY"]
 
 
+def probe(tmp_path: Path, **env: str) -> dict[str, Any]:
+    done = run(["-m", "tests.security.prod_probe"], production_env(tmp_path, **env))
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("PROBE ")), None)
+    assert line is not None, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(line[len("PROBE ") :])
+    return result
+
+
+def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    del env["DJANGO_DEBUG"], env["DJANGO_SECRET_KEY"]
+
+    done = run(["manage.py", "check"], env)
+
+    # Off by default, so the missing key is refused: a DEBUG-on default would start with a development key.
+    assert done.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in done.stderr
+
+
+def test_make_run_turns_debug_on_explicitly() -> None:
+    done = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=False)
+
+    runserver = [line for line in done.stdout.splitlines() if "runserver" in line]
+    assert runserver and all("DJANGO_DEBUG=true" in line for line in runserver), done.stdout
+
+
+def test_the_language_cookie_is_secure_and_samesite_in_production(tmp_path: Path) -> None:
+    assert probe(tmp_path)["language_cookie"] == {"secure": True, "samesite": "Lax", "httponly": True}
+
+
+def test_a_session_lasts_a_working_day_and_can_be_changed(tmp_path: Path) -> None:
+    assert probe(tmp_path)["settings"]["SESSION_COOKIE_AGE"] == 8 * 3600
+    assert probe(tmp_path, PILOT06_SESSION_HOURS="4")["settings"]["SESSION_COOKIE_AGE"] == 4 * 3600
+
+
+def test_the_api_schema_and_docs_need_a_login_in_production(tmp_path: Path) -> None:
+    result = probe(tmp_path)
+
+    assert result["schema_status"] == 401
+    assert result["docs_status"] == 302 and result["docs_location"].startswith("/accounts/login/")
+
+
+def test_the_api_docs_can_be_made_public(tmp_path: Path) -> None:
+    result = probe(tmp_path, PILOT06_API_DOCS_PUBLIC="true")
+
+    assert (result["schema_status"], result["docs_status"]) == (200, 200)
+
+
+def test_a_tls_proxy_without_a_trusted_proxy_count_gets_a_clear_error_not_a_redirect_loop(tmp_path: Path) -> None:
+    result = probe(tmp_path)
+
+    assert result["proxied_status"] == 500 and result["proxied_location"] == ""
+    assert "PILOT06_TRUSTED_PROXY_COUNT" in result["proxied_body"]
+
+
 def test_behind_a_trusted_proxy_its_https_header_is_believed(tmp_path: Path) -> None:
     done = run(["-m", "tests.security.prod_probe"], production_env(tmp_path, PILOT06_TRUSTED_PROXY_COUNT="1"))
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("PROBE "))

@@ -80,7 +80,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         if exc.status == status.HTTP_400_BAD_REQUEST:
             return Response(field_errors([str(exc)]), status=exc.status)
-        return Response(error_body(exc, exc.code), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return Response(error_body(exc, exc.code), status=exc.status, headers=headers)
     if isinstance(exc, DatabaseError) and is_lock_error(exc):
         conflict = lock_failed()  # the same answer perform gives
         return Response(error_body(conflict, conflict.code), status=conflict.status)

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from approvals import clock
 from approvals.models import ApprovalStep, AuditEntry, Outcome
+from approvals.permissions import sees_addresses
 
 from .. import routing, rules, services  # noqa: F401  (importing services registers every action)
 from ..actions import model_actions
@@ -171,6 +172,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency_code")
     at = serializers.SerializerMethodField()
     payload = serializers.JSONField()
+    ip = serializers.SerializerMethodField(help_text="The client's address; null unless you are police, leader or inspector.")
 
     class Meta:
         model = AuditEntry
@@ -190,6 +192,11 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "prev_hash",
             "hash",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ip(self, entry: AuditEntry) -> str | None:
+        request = self.context.get("request")
+        return entry.ip if request is not None and sees_addresses(request.user) else None
 
     @extend_schema_field(serializers.DateTimeField())
     def get_at(self, entry: AuditEntry) -> str:

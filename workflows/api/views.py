@@ -31,10 +31,9 @@ from rest_framework.views import APIView
 from approvals import audit, clock
 from approvals.client_ip import client_ip
 from approvals.exceptions import Forbidden, NotFound
-from approvals.models import AuditEntry
 from approvals.roles import Role, roles_of
 
-from .. import selectors, services
+from .. import selectors, services, throttle, trail
 from ..actions import REGISTRY, ActionSpec, model_actions
 from ..labels import action_label
 from ..selectors import filter_models, visible_models
@@ -66,7 +65,6 @@ ACT_ERRORS = {400: INVALID, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 # Roles that may check the whole audit chain (SPEC §9).
 VERIFIERS = frozenset({Role.POLICE, Role.LEADER, Role.INSPECTOR})
-REFUSED_REGISTER = "refused.register"
 
 
 class ApiLanguageMixin:
@@ -189,6 +187,7 @@ class PilotModelListView(ApiListView):
         responses={201: PilotModelSerializer, 400: INVALID, 401: ERROR, 403: ERROR},
     )
     def post(self, request: Request) -> Response:
+        throttle.check(request)
         pilot_model = services.pilot_model_register(actor=request.user, data=json_object(request), ip=client_ip(request))
         return model_response(pilot_model.pk, status_code=status.HTTP_201_CREATED)
 
@@ -216,6 +215,7 @@ class ActionView(ApiView):
     """``POST …/actions/<action>/``: one action through ``services.perform``."""
 
     def act(self, request: Request, pk: int, action: str) -> Response:
+        throttle.check(request)
         data, files = self.action_input(request, pk, action)
         pilot_model = services.perform(
             action, pilot_model_id=pk, actor=request.user, data=data, files=files, ip=client_ip(request)
@@ -297,14 +297,8 @@ class PilotModelAuditView(ApiListView):
 
     def get(self, request: Request, pk: int) -> Response:
         pilot_model = selectors.get_visible(request.user, pk)
-        # Refused registrations are keyed by the number asked for, not by a model id.
-        entries = (
-            AuditEntry.objects.filter(object_type=pilot_model._meta.label_lower, object_id=str(pilot_model.pk))
-            .exclude(action=REFUSED_REGISTER)
-            .order_by("seq")
-        )
-        page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+        page = self.paginate_queryset(trail.entries_of(pilot_model))
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True, context={"request": request}).data)
 
 
 @extend_schema(

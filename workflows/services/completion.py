@@ -66,9 +66,6 @@ class SubmitCompletion(ActionSpec):
     def conflict(self, ctx: Context) -> str | None:
         return expect(ctx, states=[State.DEPLOYING], pending=None)
 
-    def validate(self, ctx: Context, data: dict[str, Any]) -> None:
-        data["accepted_files"] = evidence.check(ctx.files)
-
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
         achieved = apply_achieved(pm, data["deliverables"], field="deliverables", require_all=True)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from approvals import audit, clock
-from approvals.events import refused
 from approvals.exceptions import (
     Conflict,
     DomainError,
@@ -31,13 +30,14 @@ from approvals.exceptions import (
 )
 from approvals.models import Outcome
 from approvals.permissions import authorising_role
-from approvals.roles import roles_of
 
-from .. import flow_sync, notifications, routing
+from .. import evidence, flow_sync, notifications, routing
 from ..actions import REGISTRY, ActionSpec, Audience, Context
 from ..models import PilotModel
 from ..selectors import check_actor, get_visible, is_visible
+from . import refusals
 from .cleaning import clean_form
+from .prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,17 @@ def is_lock_error(error: DatabaseError) -> bool:
     )
 
 
+def prepare(spec: ActionSpec, data: Mapping[str, Any], files: Sequence[Any]) -> Prepared:
+    """Parse and validate the input before any lock (review M2); a refusal waits for its turn."""
+    try:
+        cleaned = clean_form(spec.form_class, data)
+        if spec.takes_files:
+            cleaned["accepted_files"] = evidence.check(files)
+    except Invalid as error:
+        return Prepared(error=error)
+    return Prepared(cleaned=cleaned)
+
+
 def _run(
     spec: ActionSpec,
     *,
@@ -104,6 +115,7 @@ def _run(
     snapshot = get_visible(actor, pilot_model_id)
     if authorising_role(actor, spec.roles, lead_agency_id=snapshot.lead_agency_id) is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
+    prepared = prepare(spec, data, files)
     try:
         with transaction.atomic(), flow_sync.main_flow().lock(snapshot.process_id):
             # The process comes along: advancing the flow needs it, and its
@@ -111,7 +123,7 @@ def _run(
             pilot_model = (
                 PilotModel.objects.select_for_update(of=("self",)).select_related("process").get(pk=snapshot.pk)
             )
-            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip)
+            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip, prepared=prepared)
     except FlowLockFailed:
         raise lock_failed() from None
     except DatabaseError as error:
@@ -128,6 +140,7 @@ def _run_locked(
     data: dict[str, Any],
     files: Sequence[Any],
     ip: str,
+    prepared: Prepared | None = None,
 ) -> PilotModel:
     # Re-check under the lock: a reassignment may have moved the model meanwhile.
     if not is_visible(actor, pilot_model):
@@ -146,6 +159,7 @@ def _run_locked(
         ip=ip,
         files=files,
         pending=pending,
+        prepared=prepared,
         process=pending.funding_request.process if round_step and pending is not None else pilot_model.process,
     )
     try:
@@ -170,7 +184,7 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
     message = spec.separation(ctx)
     if message:
         raise SeparationOfDuties(message)
-    cleaned = clean_form(spec.form_class, data)
+    cleaned = ctx.prepared.under_lock() if ctx.prepared is not None else clean_form(spec.form_class, data)
     spec.validate(ctx, cleaned)
     from_state = pilot_model.state
     payload = spec.execute(ctx, cleaned)
@@ -204,30 +218,12 @@ def _tell(spec: ActionSpec, ctx: Context) -> None:
 
 
 def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError, ip: str = "") -> None:
-    """Record a refused action, after its block rolled back (SPEC §5)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return
-    # Event names come from the registry: an action nobody declared is
-    # recorded as refused.unknown, with the name asked for in the payload.
-    verb = action if action in REGISTRY else "unknown"
-    payload: dict[str, Any] = {"status": error.status, "code": error.code, "reason": str(error)}
-    if verb == "unknown":
-        payload["requested"] = str(action)[:64]
-    if isinstance(error, Invalid):
-        payload["fields"] = sorted(error.errors)
+    """Record a refused action, after its block rolled back (SPEC §5); ``refusals`` says where."""
     try:
-        audit.append(
-            action=refused(verb),
-            actor=actor,
-            role=",".join(sorted(roles_of(actor))),
-            object_type="workflows.pilotmodel",
-            object_id=str(object_id)[:64] if object_id is not None else "",
-            payload=payload,
-            ip=ip,
-        )
+        refusals.record(action, actor=actor, object_id=object_id, error=error, ip=ip)
     except DatabaseError as db_error:
         # Still locked past the timeout, even for the refusal's own entry: the
         # caller must get its 403/409, never "database is locked"; the miss is logged.
         if not is_lock_error(db_error):
             raise
-        log.warning("refused.%s by %s not audited: %s", verb, getattr(actor, "username", actor), db_error)
+        log.warning("refused.%s by %s not audited: %s", action[:64], getattr(actor, "username", actor), db_error)

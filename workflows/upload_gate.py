@@ -36,11 +36,17 @@ from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
+from viewflow.workflow.models import Task
 
 from approvals.client_ip import client_ip
 from approvals.exceptions import DomainError, NotAuthenticated, NotFound
 
 from . import throttle
+from .actions import actions_of_node
+from .api.auth import TokenAuthentication
+from .api.language import activate_for
+from .selectors import pilot_model_of_task
+from .services.precheck import file_actions, precheck
 from .uploads import RequestSizeMiddleware
 
 UPLOAD_CHECK = "pilot06_upload_check"
@@ -71,8 +77,6 @@ def _is_multipart(request: HttpRequest) -> bool:
 
 def _target(match: ResolverMatch) -> tuple[str, str, Any] | None:
     """``(surface, action, pilot model id)`` when the URL is an action that takes files."""
-    from .services.precheck import file_actions
-
     actions = file_actions()
     kwargs = match.kwargs
     if match.namespaces == ["api"] and match.url_name and match.url_name.startswith("action-"):
@@ -86,14 +90,10 @@ def _target(match: ResolverMatch) -> tuple[str, str, Any] | None:
 
 
 def _task_target(kwargs: dict[str, Any], actions: frozenset[str]) -> tuple[str, str, Any] | None:
-    from viewflow.workflow.models import Task
-
-    from .page_selectors import pilot_model_of_task
-
     task = Task.objects.filter(pk=kwargs["task_pk"], process_id=kwargs.get("process_pk")).first()
     if task is None:
         return None
-    offered = [name for name in getattr(task.flow_task, "actions", ()) if name in actions]
+    offered = [name for name in actions_of_node(task.flow_task.name) if name in actions]
     pilot_model = pilot_model_of_task(task)
     if not offered or pilot_model is None:
         return None
@@ -103,8 +103,6 @@ def _task_target(kwargs: dict[str, Any], actions: frozenset[str]) -> tuple[str, 
 def _sender(request: HttpRequest, surface: str) -> Any:
     """Who sends it: the API believes a token first, then the session, as its views do."""
     if surface == "api":
-        from .api.auth import TokenAuthentication
-
         found = TokenAuthentication().authenticate(Request(request))
         if found is not None:
             return found[0]
@@ -148,8 +146,6 @@ class UploadGateMiddleware:
             if api:
                 return self._refuse_api(request, NotAuthenticated(_("Cần đăng nhập.")))
             return redirect_to_login(request.get_full_path())
-        from .services.precheck import precheck
-
         try:
             throttle.check(request, user=sender)
             precheck(action, pilot_model_id=pilot_model_id, actor=sender, ip=client_ip(request))
@@ -159,8 +155,6 @@ class UploadGateMiddleware:
 
     @staticmethod
     def _refuse_api(request: HttpRequest, error: DomainError) -> HttpResponse:
-        from .api.language import activate_for
-
         activate_for(request)
         response = JsonResponse({"detail": str(error), "code": error.code}, status=error.status)
         if error.status == 401:

@@ -32,8 +32,8 @@ from tests.factories import (
     registration_data,
 )
 from workflows import evidence, limits
+from workflows.flows import PilotFlow
 from workflows.models import EvidenceFile, PilotModel
-from workflows.services import base
 
 
 def act(api: ApiFor, who: str, pm: PilotModel, action: str, body: dict[str, Any]) -> Any:
@@ -44,7 +44,7 @@ def act(api: ApiFor, who: str, pm: PilotModel, action: str, body: dict[str, Any]
 def lock_held(monkeypatch: Any) -> dict[str, bool]:
     """Whether the action's locks are held right now (the flow-process lock, then the row)."""
     state = {"held": False}
-    real_lock = base.PilotFlow.lock
+    real_lock = PilotFlow.lock
 
     @contextlib.contextmanager
     def lock(process_id: Any) -> Iterator[None]:
@@ -55,7 +55,7 @@ def lock_held(monkeypatch: Any) -> dict[str, bool]:
             finally:
                 state["held"] = False
 
-    monkeypatch.setattr(base.PilotFlow, "lock", lock)
+    monkeypatch.setattr(PilotFlow, "lock", lock)
     return state
 
 
@@ -210,7 +210,7 @@ def test_input_is_rechecked_under_the_lock(api: ApiFor, drive: Driver, monkeypat
     """An agency deleted between the check and the lock is still refused, not a 500."""
     pm = drive.deploying()
     Agency.objects.create(code="SXD", name="Sở Xây dựng", kind="department")
-    real_lock = base.PilotFlow.lock
+    real_lock = PilotFlow.lock
 
     @contextlib.contextmanager
     def lock_after_a_deletion(process_id: Any) -> Iterator[None]:
@@ -218,7 +218,7 @@ def test_input_is_rechecked_under_the_lock(api: ApiFor, drive: Driver, monkeypat
         with real_lock(process_id):
             yield
 
-    monkeypatch.setattr(base.PilotFlow, "lock", lock_after_a_deletion)
+    monkeypatch.setattr(PilotFlow, "lock", lock_after_a_deletion)
     response = act(api, "officer", pm, "update_details", {"coordinating_agencies": ["SXD"]})
 
     assert response.status_code == 400

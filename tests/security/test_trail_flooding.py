@@ -23,10 +23,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from approvals.models import AuditEntry
-from reports import selectors as report_selectors
+from reports import contexts as report_contexts
 from tests.api.conftest import ApiFor
 from tests.factories import Driver, registration_data
-from workflows import page_selectors
+from workflows import page_context
 from workflows.models import PilotModel
 
 REQUEST = "request"
@@ -155,7 +155,7 @@ def test_the_page_shows_the_latest_entries_and_links_the_full_paged_feed(
     page = Client()
     page.force_login(officer)
 
-    record = page_selectors.pilot_model_record(pm, officer)
+    record = page_context.pilot_model_record(pm, officer)
     html = page.get(f"/pilot-models/{pm.pk}/").content.decode()
 
     assert [row["entry"].seq for row in record["audit"]] == sorted(
@@ -196,7 +196,7 @@ def test_the_pdf_shows_the_latest_entries_and_where_the_rest_are(
     pm = drive.register()
     _refusals(api, pm, 8)
 
-    context = report_selectors.pilot_model_context(pm)
+    context = report_contexts.pilot_model_context(pm)
 
     assert len(context["entries"]) == 5 and context["entries_total"] == 9
     assert context["entries"][-1]["seq"] == last().seq

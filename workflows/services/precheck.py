@@ -27,7 +27,9 @@ from approvals.exceptions import (
 from approvals.models import Outcome
 from approvals.permissions import authorising_role
 
-from .base import REGISTRY, Context, audit_refusal, get_visible
+from ..actions import REGISTRY, Context
+from ..selectors import get_visible
+from .pipeline import audit_refusal
 
 
 def precheck(action: str, *, pilot_model_id: Any, actor: Any, ip: str = "") -> None:
@@ -58,4 +60,4 @@ def precheck(action: str, *, pilot_model_id: Any, actor: Any, ip: str = "") -> N
 
 def file_actions() -> frozenset[str]:
     """The actions whose input may carry files: the only ones a multipart body may reach."""
-    return frozenset(name for name, spec in REGISTRY.items() if spec.accepts_files)
+    return frozenset(name for name, spec in REGISTRY.items() if spec.takes_files)

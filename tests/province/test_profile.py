@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from approvals.exceptions import Forbidden, Invalid
 from approvals.models import AuditEntry
@@ -47,8 +48,9 @@ def test_documents_are_issued_by_the_standing_agency_and_finance_by_the_finance_
     db: Any,
 ) -> None:
     agency("CAT"), agency("STC")
-    progress = header("progress", today=dt.date(2026, 2, 5))
-    funding = header("funding", today=dt.date(2026, 2, 5))
+    with translation.override("vi"):  # documents speak Vietnamese, whatever ran before
+        progress = header("progress", today=dt.date(2026, 2, 5))
+        funding = header("funding", today=dt.date(2026, 2, 5))
     assert (progress["issuer"], progress["symbol"], funding["issuer"], funding["symbol"]) == (
         "CÔNG AN TỈNH",
         "BC-CAT",

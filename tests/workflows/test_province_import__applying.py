@@ -17,6 +17,8 @@ from workflows.province_import import applying, reading
 from workflows.province_import.outcome import Status
 from workflows.province_import.template import template_bytes, workbook_bytes
 
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
 
 def run(content: bytes, admin: User, *, commit: bool = True) -> Any:
     return applying.run(reading.read(content, filename="tinh.xlsx"), actor=admin, commit=commit)
@@ -162,4 +164,6 @@ def test_only_an_administrator_imports(admin: User, officer: User) -> None:
     with pytest.raises(Forbidden):
         run(template_bytes(), officer)
     assert not Official.objects.filter(user__username="canbo_cat").exists()
-    assert AuditEntry.objects.filter(action="refused.import_province", actor_username=officer.username).exists()
+    assert AuditEntry.objects.filter(
+        action="refused.import_province", actor_username=officer.username
+    ).exists()

@@ -19,6 +19,8 @@ from workflows.province_import.template import workbook_bytes
 
 Rows = dict[str, list[dict[str, Any]]]
 
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
 
 def edited(change: Callable[[Rows], None]) -> bytes:
     rows = second_province.rows()

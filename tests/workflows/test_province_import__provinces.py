@@ -23,6 +23,8 @@ from workflows.demo.replay import Timeline
 from workflows.demo.workbook import demo_workbook
 from workflows.province_import import applying, reading
 
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
 
 def test_the_shipped_demo_workbook_imports_into_an_empty_database_with_its_38_models(
     admin: User,

@@ -17,6 +17,8 @@ from workflows.models import PilotModel
 from workflows.province_import.sheets import SHEETS
 from workflows.province_import.template import template_bytes, workbook_bytes
 
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
 
 def test_the_template_has_the_three_sheets_with_vietnamese_headers_notes_and_one_example_row() -> (
     None

@@ -59,7 +59,9 @@ def run(
     try:
         require_admin(actor)
     except DomainError as error:
-        audit_refusal("import_province", actor=actor, error=error, object_type="province.workbook", ip=ip)
+        audit_refusal(
+            "import_province", actor=actor, error=error, object_type="province.workbook", ip=ip
+        )
         raise
     steps: dict[str, Callable[[Row, Any, str], Applied]] = {
         AGENCIES.name: _agency,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -103,11 +103,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = codes if isinstance(codes, str) else exc.default_code
     response.data = error_body(exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail, _CODES.get(code, code))
     return response
-
-
-def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any other URL under the API: a JSON 404, not the HTML page."""
-    from .language import activate_for
-
-    activate_for(request)
-    return JsonResponse(error_body(exceptions.NotFound.default_detail, "not_found"), status=404)

@@ -395,11 +395,16 @@ class SubmitCompletionBody(ActionBody):
     summary = serializers.CharField(max_length=10000)
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class EvidenceFileField(serializers.FileField):
+    """A file part of a multipart body (drf-spectacular documents a FileField as a response's URI)."""
+
+
 class SubmitCompletionMultipart(serializers.Serializer):
     # Shadows Serializer.data for mypy only; DRF takes declared fields off the class.
     data = serializers.CharField(help_text="The JSON body (SubmitCompletionBody) as text.")  # type: ignore[assignment]
     files = serializers.ListField(
-        child=serializers.FileField(),
+        child=EvidenceFileField(),
         required=False,
         max_length=20,
         help_text="Evidence: PDF, JPEG, PNG or DOCX (sniffed), at most 20 MB each.",

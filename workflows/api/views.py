@@ -43,8 +43,10 @@ from .auth import AUTHENTICATION_CLASSES, TokenAuthentication
 from .errors import LockedOut
 from .filters import PilotModelFilterSerializer, apply_filters
 from .pagination import PageNumberPagination
+from .params import check_query
 from .parsers import JSONParser, check_text
 from .queries import detail_of, with_details
+from .schema import REGISTER_EXAMPLE
 from .serializers import (
     ACTION_BODIES,
     ACTION_DOCS,
@@ -174,6 +176,7 @@ class PilotModelListView(ApiListView):
         responses={200: PilotModelSerializer(many=True), 400: INVALID, 401: ERROR, 404: ERROR},
     )
     def get(self, request: Request) -> Response:
+        check_query(request, accepted=PilotModelFilterSerializer().fields)
         filters = PilotModelFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         today = clock.today()
@@ -190,6 +193,7 @@ class PilotModelListView(ApiListView):
             "Refused when the number is taken, there is no deliverable or the deadline is past."
         ),
         request=RegisterBody,
+        examples=[REGISTER_EXAMPLE],
         responses={201: PilotModelSerializer, 400: INVALID, 401: ERROR, 403: ERROR},
     )
     def post(self, request: Request) -> Response:
@@ -294,13 +298,14 @@ ACTION_VIEWS: dict[str, type[ActionView]] = {name: _action_view(name) for name i
 @extend_schema(
     tags=["audit"],
     summary="A model's audit trail, oldest first",
-    responses={200: AuditEntrySerializer(many=True), **READ_ERRORS},
+    responses={200: AuditEntrySerializer(many=True), 400: INVALID, **READ_ERRORS},
 )
 class PilotModelAuditView(ApiListView):
     serializer_class = AuditEntrySerializer
 
     def get(self, request: Request, pk: int) -> Response:
         pilot_model = services.get_visible(request.user, pk)
+        check_query(request)
         # Refused registrations are keyed by the number asked for, not by a model id.
         entries = (
             AuditEntry.objects.filter(object_type=pilot_model._meta.label_lower, object_id=str(pilot_model.pk))

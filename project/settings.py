@@ -233,6 +233,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: no browsable HTML page, for an answer or an error, under /api/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # {detail, code} for every error but 400; known failures never become a 500.
@@ -257,6 +259,12 @@ SPECTACULAR_SETTINGS = {
     # all the schema held); the reports (/reports/…, documented for token
     # clients) name their own.
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # ``<id:pk>`` (workflows.api.converters.IdConverter) takes 1 to 2**63 - 1, and says so.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workflows.api.schema.link_registered_model",
+    ],
 }
 
 TASKS = {
@@ -330,6 +338,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
+# A refused CSRF check answers JSON under /api/ (the API's views check it themselves).
+CSRF_FAILURE_VIEW = "workflows.api.fallback.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from province.passwords import ResetForm
 from reports import api as reports_api
 from reports import views as reports_views
+from workflows.api import fallback
 from workflows.api.docs import DocsView, SchemaView
 from workflows.flow_sync import main_flow, round_flow
 from workflows.viewsets import TaskPagesViewset
@@ -37,8 +38,16 @@ urlpatterns = [
     path("api/v1/", include("workflows.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
+    # Whatever else starts with /api/, with any method: a JSON 404 (see fallback).
+    re_path(r"^api(?:/|$)", fallback.not_found),
     path("dashboard/", reports_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
     path("administration/", include("administration.urls")),
     path("", include("workflows.urls")),
 ]
+
+# Django's error pages: JSON under /api/, HTML elsewhere.
+handler400 = fallback.bad_request
+handler403 = fallback.permission_denied
+handler404 = fallback.page_not_found
+handler500 = fallback.server_error

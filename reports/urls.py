@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
+from workflows.api.converters import ensure_registered
+
 from . import views
+
+ensure_registered()
 
 app_name = "reports"
 
@@ -16,5 +20,5 @@ urlpatterns = [
     path("funding.xlsx", views.funding_xlsx, name="funding_xlsx"),
     path("accountability.pdf", views.accountability_pdf, name="accountability_pdf"),
     path("accountability.xlsx", views.accountability_xlsx, name="accountability_xlsx"),
-    path("pilot-models/<int:pk>.pdf", views.pilot_model_pdf, name="pilot_model_pdf"),
+    path("pilot-models/<id:pk>.pdf", views.pilot_model_pdf, name="pilot_model_pdf"),
 ]

@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from django.urls import get_resolver
 from rest_framework.test import APIClient
 
+from tests.api.conftest import ApiFor
 from workflows.action_inputs import RegisterForm
 from workflows.actions import REGISTRY, model_actions
+from workflows.api.converters import IdConverter
 from workflows.api.form_schema import body_for, body_name
 
 ACTIONS = sorted(model_actions())
@@ -90,3 +93,57 @@ def test_the_docs_page_loads_its_assets_from_this_server(db: None) -> None:
     for other in set(assets) - set(static):
         assert other.startswith("/") and not other.startswith("//")
         assert APIClient().get(other.replace("&amp;", "&")).status_code == 200
+
+
+def _operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, op) for path, ops in schema["paths"].items() for method, op in ops.items()
+    ]
+
+
+def test_every_path_id_is_declared_as_the_url_accepts_it(schema: dict[str, Any]) -> None:
+    """The schema's bounds are the converter's: a fuzzer's -1 or 2**63 is a 404 it was told about."""
+    ids = [
+        parameter["schema"]
+        for path, _method, operation in _operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    ]
+    assert len(ids) >= 25
+    bounds = {"type": "integer", "minimum": IdConverter.MIN, "maximum": IdConverter.MAX}
+    assert all(s == bounds for s in ids)
+    resolver = get_resolver()
+    for good in (IdConverter.MIN, IdConverter.MAX):
+        assert resolver.resolve(f"/api/v1/pilot-models/{good}/").kwargs == {"pk": good}
+    for bad in (IdConverter.MIN - 1, -1, IdConverter.MAX + 1):
+        assert resolver.resolve(f"/api/v1/pilot-models/{bad}/").url_name != "pilot-model"
+
+
+def test_a_registered_model_links_to_every_operation_on_it(schema: dict[str, Any]) -> None:
+    """OpenAPI links: a client (or a fuzzer) follows the 201 to act on the model it created."""
+    links = schema["paths"]["/api/v1/pilot-models/"]["post"]["responses"]["201"]["links"]
+    on_a_model = {
+        operation["operationId"]
+        for path, _method, operation in _operations(schema)
+        if "{id}" in path
+    }
+    assert {link["operationId"] for link in links.values()} == on_a_model
+    assert len(on_a_model) == len(ACTIONS) + 3
+    assert all(link["parameters"] == {"id": "$response.body#/id"} for link in links.values())
+
+
+def test_the_registration_example_registers_a_model_for_the_officer_it_names(
+    schema: dict[str, Any], api: ApiFor
+) -> None:
+    """The example is what ``SPEC`` calls a reference (``SYT``, ``officer_syt``): it works as written."""
+    body = schema["paths"]["/api/v1/pilot-models/"]["post"]["requestBody"]
+    content = body["content"]["application/json"]
+    (example,) = content["examples"].values()
+    response = api("officer").post("/api/v1/pilot-models/", example["value"], format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["number"] == example["value"]["number"]
+
+
+def test_evidence_files_are_binary_parts(schema: dict[str, Any]) -> None:
+    files = schema["components"]["schemas"]["SubmitCompletionMultipart"]["properties"]["files"]
+    assert files["items"] == {"type": "string", "format": "binary"}

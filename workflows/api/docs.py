@@ -19,20 +19,25 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from .auth import AUTHENTICATION_CLASSES
+from .fallback import JsonErrorsMixin
 
 
 def _public() -> bool:
     return bool(settings.PILOT06_API_DOCS_PUBLIC)
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    """``/api/schema/``: YAML or JSON, with JSON errors."""
+
     authentication_classes = AUTHENTICATION_CLASSES
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if _public() else [IsAuthenticated()]
 
 
-class DocsView(SpectacularSwaggerSplitView):
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    """``/api/docs/``: the Swagger UI page, with JSON errors."""
+
     authentication_classes = AUTHENTICATION_CLASSES
 
     @extend_schema(exclude=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -22,8 +22,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.exceptions import DomainError, Invalid
 from workflows.services.pipeline import is_lock_error, lock_failed
-
-from .language import activate_for
 
 # The key DRF uses for errors that belong to no single field; the services'
 # forms say ``__all__`` for the same thing, and the API speaks one dialect.
@@ -107,9 +105,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = codes if isinstance(codes, str) else exc.default_code
     response.data = error_body(exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail, _CODES.get(code, code))
     return response
-
-
-def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any other URL under the API: a JSON 404, not the HTML page."""
-    activate_for(request)
-    return JsonResponse(error_body(exceptions.NotFound.default_detail, "not_found"), status=404)

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..fields import CodeListField, MoneyField, ObjectField, RowsField, StrictBooleanField
@@ -92,13 +93,18 @@ def body_for(form_class: type[forms.Form]) -> type[serializers.Serializer]:
     return type(body_name(form_class), (serializers.Serializer,), attrs)
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class EvidenceFileField(serializers.FileField):
+    """A file part of a multipart body (drf-spectacular documents a FileField as a response's URI)."""
+
+
 class SubmitCompletionMultipart(serializers.Serializer):
     """The multipart envelope of an action that takes files: its JSON as a part, and the files."""
 
     # Shadows Serializer.data for mypy only; DRF takes declared fields off the class.
     data = serializers.CharField(help_text="The JSON body (SubmitCompletionBody) as text.")  # type: ignore[assignment]
     files = serializers.ListField(
-        child=serializers.FileField(),
+        child=EvidenceFileField(),
         required=False,
         max_length=20,
         help_text="Evidence: PDF, JPEG, PNG or DOCX (sniffed), at most 20 MB each.",

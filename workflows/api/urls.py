@@ -6,13 +6,15 @@ documents its body; any other action name answers 404 from the service.
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, path
 
 from . import (
     schema,  # noqa: F401  (registers the OpenAPI auth descriptions)
     views,
 )
-from .errors import not_found
+from .converters import ensure_registered
+
+ensure_registered()
 
 app_name = "api"
 
@@ -21,15 +23,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
     path("pilot-models/", views.PilotModelListView.as_view(), name="pilot-models"),
-    path("pilot-models/<int:pk>/", views.PilotModelDetailView.as_view(), name="pilot-model"),
-    path("pilot-models/<int:pk>/actions/", views.AvailableActionsView.as_view(), name="actions"),
+    path("pilot-models/<id:pk>/", views.PilotModelDetailView.as_view(), name="pilot-model"),
+    path("pilot-models/<id:pk>/actions/", views.AvailableActionsView.as_view(), name="actions"),
     *[
-        path(f"pilot-models/<int:pk>/actions/{name}/", view.as_view(), name=f"action-{name}")
+        path(f"pilot-models/<id:pk>/actions/{name}/", view.as_view(), name=f"action-{name}")
         for name, view in views.ACTION_VIEWS.items()
     ],
-    path("pilot-models/<int:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="action"),
-    path("pilot-models/<int:pk>/audit/", views.PilotModelAuditView.as_view(), name="audit"),
+    path("pilot-models/<id:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="action"),
+    path("pilot-models/<id:pk>/audit/", views.PilotModelAuditView.as_view(), name="audit"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
-    # Any other path under /api/v1/ (ending in a slash; CommonMiddleware adds a missing one).
-    re_path(r"^.*/$", not_found),
+    # Any other path, or an id the converter refuses: project.urls ends /api/ with fallback.not_found.
 ]

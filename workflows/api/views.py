@@ -43,8 +43,10 @@ from .errors import LockedOut
 from .filters import PilotModelFilterSerializer
 from .form_schema import SubmitCompletionMultipart, body_for
 from .pagination import PageNumberPagination
+from .params import check_query
 from .parsers import JSONParser, check_text
 from .queries import detail_of, with_details
+from .schema import REGISTER_EXAMPLE
 from .serializers import (
     AuditEntrySerializer,
     AvailableActionsSerializer,
@@ -168,6 +170,7 @@ class PilotModelListView(ApiListView):
         responses={200: PilotModelSerializer(many=True), 400: INVALID, 401: ERROR, 404: ERROR},
     )
     def get(self, request: Request) -> Response:
+        check_query(request, accepted=PilotModelFilterSerializer().fields)
         filters = PilotModelFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         today = clock.today()
@@ -184,6 +187,7 @@ class PilotModelListView(ApiListView):
             "Refused when the number is taken, there is no deliverable or the deadline is past."
         ),
         request=body_for(REGISTRY["register"].form_class),
+        examples=[REGISTER_EXAMPLE],
         responses={201: PilotModelSerializer, 400: INVALID, 401: ERROR, 403: ERROR},
     )
     def post(self, request: Request) -> Response:
@@ -290,13 +294,14 @@ ACTION_VIEWS: dict[str, type[ActionView]] = {name: _action_view(name, spec) for 
 @extend_schema(
     tags=["audit"],
     summary="A model's audit trail, oldest first",
-    responses={200: AuditEntrySerializer(many=True), **READ_ERRORS},
+    responses={200: AuditEntrySerializer(many=True), 400: INVALID, **READ_ERRORS},
 )
 class PilotModelAuditView(ApiListView):
     serializer_class = AuditEntrySerializer
 
     def get(self, request: Request, pk: int) -> Response:
         pilot_model = selectors.get_visible(request.user, pk)
+        check_query(request)
         page = self.paginate_queryset(trail.entries_of(pilot_model))
         return self.get_paginated_response(AuditEntrySerializer(page, many=True, context={"request": request}).data)
 

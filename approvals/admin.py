@@ -67,12 +67,30 @@ class ReadOnlyAdmin(CaseDataAdmin):
 
 @admin.register(ApprovalStep)
 class ApprovalStepAdmin(ReadOnlyAdmin):
-    list_display = ["pilot_model", "kind", "outcome", "submitted_by", "submitted_at", "decided_by", "decided_at"]
+    list_display = [
+        "pilot_model",
+        "kind",
+        "outcome",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["kind", "outcome"]
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "at", "actor_username", "role", "action", "object_type", "object_id", "from_state", "to_state"]
+    list_display = [
+        "seq",
+        "at",
+        "actor_username",
+        "role",
+        "action",
+        "object_type",
+        "object_id",
+        "from_state",
+        "to_state",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_username", "object_id"]

@@ -148,7 +148,9 @@ def _iter_rows(chunk: int = 5000) -> Iterator[tuple[dict[str, Any], str]]:
     columns = [*_COLUMN_OF_KEY.values(), "hash"]
     last = 0
     while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq").values_list(*columns)[:chunk])
+        batch = list(
+            AuditEntry.objects.filter(seq__gt=last).order_by("seq").values_list(*columns)[:chunk]
+        )
         if not batch:
             return
         for row in batch:
@@ -179,14 +181,22 @@ def verify() -> Verification:
             or prev_hash != expected_prev
             or compute_hash(prev_hash, body) != stored_hash
         ):
-            return Verification(False, count, expected_seq - 1, last_hash, expected_seq if seq > expected_seq else seq)
+            return Verification(
+                False,
+                count,
+                expected_seq - 1,
+                last_hash,
+                expected_seq if seq > expected_seq else seq,
+            )
         count += 1
         expected_seq += 1
         expected_prev = last_hash = stored_hash
         if head is not None and seq == head.seq:
             hash_at_head = stored_hash
     if head is not None and (head.seq != count or head.hash != last_hash):
-        return Verification(False, count, count, last_hash, _first_bad_against_head(head, count, hash_at_head))
+        return Verification(
+            False, count, count, last_hash, _first_bad_against_head(head, count, hash_at_head)
+        )
     return Verification(True, count, count, last_hash, None)
 
 

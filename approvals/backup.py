@@ -91,8 +91,16 @@ def backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Snapshot:
     else:
         args, env = _pg_args(connection.settings_dict)
         _run(
-            [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path),
-             "--dbname", str(connection.settings_dict["NAME"])],
+            [
+                _pg_tool("pg_dump"),
+                *args,
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(path),
+                "--dbname",
+                str(connection.settings_dict["NAME"]),
+            ],
             env,
         )
     return Snapshot(path, path.stat().st_size, head_seq, head_hash)
@@ -111,7 +119,10 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> audit.Verification:
     if _vendor(using) == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                row[0]
+                for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if triggers.TABLE not in tables:
                 raise BackupError(f"{path} is not a pilot06 SQLite backup")
             connection.ensure_connection()
@@ -124,8 +135,18 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> audit.Verification:
         args, env = _pg_args(connection.settings_dict)
         connection.close()
         _run(
-            [_pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             "--exit-on-error", "--dbname", str(connection.settings_dict["NAME"]), str(path)],
+            [
+                _pg_tool("pg_restore"),
+                *args,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                str(connection.settings_dict["NAME"]),
+                str(path),
+            ],
             env,
         )
     connection.close()

@@ -12,7 +12,9 @@ from . import triggers
 
 
 @register(Tags.database)
-def audit_triggers_present(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+def audit_triggers_present(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Error]:
     errors: list[Error] = []
     for alias in databases or []:
         try:

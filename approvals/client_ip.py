@@ -32,7 +32,11 @@ def client_ip(request: Any) -> str:
     trusted = int(getattr(settings, "PILOT06_TRUSTED_PROXY_COUNT", 0) or 0)
     if trusted <= 0:
         return remote
-    forwarded = [part.strip() for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
+    forwarded = [
+        part.strip()
+        for part in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
     if len(forwarded) < trusted:
         return remote  # the request did not come through every trusted proxy
     candidate = forwarded[-trusted]

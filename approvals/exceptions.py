@@ -67,5 +67,7 @@ class Invalid(DomainError):
     code = "invalid"
 
     def __init__(self, errors: dict[str, list[str]], message: Any = "") -> None:
-        super().__init__(message or "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
+        super().__init__(
+            message or "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items())
+        )
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}

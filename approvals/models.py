@@ -31,7 +31,9 @@ class Agency(models.Model):
         _("cơ quan chủ quản"), max_length=200, default="UBND TỈNH NGHỆ AN", blank=True
     )
     # The signing block of documents this agency issues (SPEC §7).
-    signing_prefix = models.CharField(_("quyền ký"), max_length=40, blank=True, default="KT. GIÁM ĐỐC")
+    signing_prefix = models.CharField(
+        _("quyền ký"), max_length=40, blank=True, default="KT. GIÁM ĐỐC"
+    )
     signing_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     signing_name = models.CharField(_("người ký"), max_length=100, blank=True)
 
@@ -76,7 +78,9 @@ class AgencyHead(models.Model):
                 name="agency_head_term_ordered",
             ),
             models.UniqueConstraint(
-                fields=["agency"], condition=Q(until__isnull=True), name="one_current_head_per_agency"
+                fields=["agency"],
+                condition=Q(until__isnull=True),
+                name="one_current_head_per_agency",
             ),
         ]
 

@@ -59,10 +59,14 @@ def can_see(user: Any, *, lead_agency_id: int, coordinating_ids: Iterable[int]) 
     if Role.OFFICER not in roles_of(user):
         return False
     agency_id = agency_id_of(user)
-    return agency_id is not None and (agency_id == lead_agency_id or agency_id in set(coordinating_ids))
+    return agency_id is not None and (
+        agency_id == lead_agency_id or agency_id in set(coordinating_ids)
+    )
 
 
-def authorising_role(user: Any, allowed: Iterable[str], *, lead_agency_id: int | None = None) -> str | None:
+def authorising_role(
+    user: Any, allowed: Iterable[str], *, lead_agency_id: int | None = None
+) -> str | None:
     """The role under which ``user`` may take an action, or None.
 
     ``officer`` counts only for the lead agency's own officers.
@@ -71,7 +75,9 @@ def authorising_role(user: Any, allowed: Iterable[str], *, lead_agency_id: int |
     for role in allowed:
         if role not in held:
             continue
-        if role == Role.OFFICER and (lead_agency_id is None or agency_id_of(user) != lead_agency_id):
+        if role == Role.OFFICER and (
+            lead_agency_id is None or agency_id_of(user) != lead_agency_id
+        ):
             continue
         return str(role)
     return None

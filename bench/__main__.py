@@ -51,8 +51,12 @@ QUICK_ARGS = {
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="", help="comma-separated figure keys, e.g. pages,audit_verify")
-    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run; writes no results.json")
+    parser.add_argument(
+        "--only", default="", help="comma-separated figure keys, e.g. pages,audit_verify"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, a smoke run; writes no results.json"
+    )
     return parser.parse_args()
 
 
@@ -87,7 +91,11 @@ def main() -> int:
             for name, backend in (("sqlite", sqlite), ("postgres", postgres)):
                 if backend is None:
                     continue
-                print(f"== preparing the {name} template (migrate, people)", file=sys.stderr, flush=True)
+                print(
+                    f"== preparing the {name} template (migrate, people)",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 prepared = children.run(
                     "bench.prepare", ["--db", backend.template_url()], env=env, timeout_s=600
                 )
@@ -100,7 +108,11 @@ def main() -> int:
             for key, module, wants, timeout, extra in FIGURES:
                 if only and key not in only and key.split(".")[0] not in only:
                     continue
-                name = wants if wants in ("sqlite", "postgres") else ("postgres" if "postgres" in backends else "sqlite")
+                name = (
+                    wants
+                    if wants in ("sqlite", "postgres")
+                    else ("postgres" if "postgres" in backends else "sqlite")
+                )
                 backend = backends.get(name)
                 if backend is None:
                     reasons[key] = (
@@ -112,7 +124,9 @@ def main() -> int:
                 db = backend.fresh(key.replace(".", "_"))
                 more = QUICK_ARGS.get(module, []) if args.quick else []
                 print(f"== {key} on {name}", file=sys.stderr, flush=True)
-                outcome = children.run(module, ["--db", db, *extra, *more], env=env, timeout_s=timeout)
+                outcome = children.run(
+                    module, ["--db", db, *extra, *more], env=env, timeout_s=timeout
+                )
                 print(f"   {key}: {outcome.seconds:.0f} s", file=sys.stderr, flush=True)
                 if outcome.error:
                     reasons[key] = outcome.error
@@ -136,12 +150,18 @@ def main() -> int:
     if args.quick or only:
         print("\n(a partial run: bench/results.json left as it was)")
     else:
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nwrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+        RESULTS.write_text(
+            json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        print(
+            f"\nwrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
+        )
     return 0
 
 
-def _assemble(outcomes: dict[str, Any], pg_version: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def _assemble(
+    outcomes: dict[str, Any], pg_version: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """results.json's exact shape (nulls where a figure is missing), and the details beside it."""
 
     def figure(key: str) -> Any:
@@ -150,7 +170,10 @@ def _assemble(outcomes: dict[str, Any], pg_version: str | None) -> tuple[dict[st
 
     results: dict[str, Any] = {
         "machine": machine.describe(pg_version),
-        "transition": {"sqlite": figure("transition.sqlite"), "postgres": figure("transition.postgres")},
+        "transition": {
+            "sqlite": figure("transition.sqlite"),
+            "postgres": figure("transition.postgres"),
+        },
         "http_transition": figure("http_transition"),
         "pages": figure("pages"),
         "report_pdf": figure("report_pdf"),

@@ -46,8 +46,21 @@ def append_many(drafts: Iterable[Draft]) -> int:
 
     db = Db()
     fields = [
-        "seq", "at", "actor", "actor_username", "role", "agency_code", "action", "object_type",
-        "object_id", "from_state", "to_state", "payload", "ip", "prev_hash", "hash",
+        "seq",
+        "at",
+        "actor",
+        "actor_username",
+        "role",
+        "agency_code",
+        "action",
+        "object_type",
+        "object_id",
+        "from_state",
+        "to_state",
+        "payload",
+        "ip",
+        "prev_hash",
+        "hash",
     ]
     written = 0
     with transaction.atomic():
@@ -76,9 +89,21 @@ def append_many(drafts: Iterable[Draft]) -> int:
                 )
                 digest = compute_hash(prev, entry_dict(entry))  # type: ignore[arg-type]
                 table.add(
-                    seq, db.dt(draft.at), getattr(draft.actor, "pk", None), entry.actor_username, draft.role,
-                    draft.agency_code, draft.action, draft.object_type, draft.object_id, draft.from_state,
-                    draft.to_state, db.json(draft.payload), draft.ip, prev, digest,
+                    seq,
+                    db.dt(draft.at),
+                    getattr(draft.actor, "pk", None),
+                    entry.actor_username,
+                    draft.role,
+                    draft.agency_code,
+                    draft.action,
+                    draft.object_type,
+                    draft.object_id,
+                    draft.from_state,
+                    draft.to_state,
+                    db.json(draft.payload),
+                    draft.ip,
+                    prev,
+                    digest,
                 )
                 prev = digest
             table.flush()

@@ -77,7 +77,10 @@ def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})", list(rows))
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})",
+                list(rows),
+            )
 
 
 def reset_sequences(models: Iterable[Any]) -> None:

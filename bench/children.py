@@ -82,7 +82,9 @@ def run(module: str, args: list[str], *, env: dict[str, str], timeout_s: float) 
     peak = usage.ru_maxrss / 1024  # KiB on Linux
     if timed_out.is_set():
         return Outcome(None, f"timed out after {timeout_s:.0f} s", seconds, peak)
-    marked = [line[len(RESULT_MARK):] for line in output.splitlines() if line.startswith(RESULT_MARK)]
+    marked = [
+        line[len(RESULT_MARK) :] for line in output.splitlines() if line.startswith(RESULT_MARK)
+    ]
     if process.returncode != 0 or not marked:
         why = next((line for line in reversed(last_lines) if line), "")
         return Outcome(None, f"exit {process.returncode}: {why}"[:400], seconds, peak)

@@ -50,7 +50,9 @@ class PostgresDatabases:
         import psycopg
 
         # Any database but the ones being created or copied; the URL's own is.
-        with psycopg.connect(self.url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        with psycopg.connect(
+            self.url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as conn:
             conn.execute(sql)
 
     def server_version(self) -> str:

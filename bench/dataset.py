@@ -62,9 +62,21 @@ STATE_AT_STAGE = {
 }
 CANCELLED = 0  # a pseudo-stage: registered, approved, then cancelled by the leader
 # Per 40 models: 12 not started, 20 in progress, 6 completed, 2 cancelled.
-MIX = [1] * 3 + [2] * 3 + [3] * 3 + [4] * 3 + [5] * 14 + [6] * 3 + [7] * 3 + [8] * 6 + [CANCELLED] * 2
-BLOCKER_REASONS = ("no_funding", "legacy_systems", "data_quality", "reorganisation", "waiting_on_central")
-_AGENCY_OF_ROLE = {"police": "CAT", "finance": "STC", "leader": "UBND"}  # as tests.factories seats them
+MIX = (
+    [1] * 3 + [2] * 3 + [3] * 3 + [4] * 3 + [5] * 14 + [6] * 3 + [7] * 3 + [8] * 6 + [CANCELLED] * 2
+)
+BLOCKER_REASONS = (
+    "no_funding",
+    "legacy_systems",
+    "data_quality",
+    "reorganisation",
+    "waiting_on_central",
+)
+_AGENCY_OF_ROLE = {
+    "police": "CAT",
+    "finance": "STC",
+    "leader": "UBND",
+}  # as tests.factories seats them
 # Who acts on each node that is not the lead agency's own.
 _ROLE_OF_NODE = {
     "registration_review": "police",
@@ -99,7 +111,9 @@ def cast() -> Cast:
     agencies = []
     for code in DEPARTMENTS:
         username = f"officer_{code.lower()}"  # the name tests and the demo give them
-        officer = User.objects.filter(username=username).first() or make_user(username, code, "officer")
+        officer = User.objects.filter(username=username).first() or make_user(
+            username, code, "officer"
+        )
         agency = officer.official.agency
         officers[agency.pk] = officer
         agencies.append(agency)
@@ -122,7 +136,9 @@ def grow_to(total: int) -> int:
     if existing >= total:
         return 0
     people = cast()
-    first_number = (PilotModel.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    first_number = (
+        PilotModel.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     now = _now()
     added = 0
     for start in range(existing, total, BATCH):
@@ -205,37 +221,115 @@ def _insert(plans: list[Plan]) -> None:
 
     db = Db()
     flow_ref = Process._meta.get_field("flow_class").get_prep_value(PilotFlow)
-    task_ref = {node: Task._meta.get_field("flow_task").get_prep_value(getattr(PilotFlow, node)) for node in NODES}
+    task_ref = {
+        node: Task._meta.get_field("flow_task").get_prep_value(getattr(PilotFlow, node))
+        for node in NODES
+    }
     task_type = {node: getattr(PilotFlow, node).task_type for node in NODES}
 
     processes = Table(Process, ["flow_class", "status", "created", "finished", "data"])
-    models = Table(PilotModel, [
-        "number", "title", "is_sample", "tasks", "lead_agency", "responsible_officer", "deadline",
-        "original_deadline", "needs_funding", "needs_population_db_connection", "db_permission_number",
-        "db_permission_date", "state", "version", "start_date", "progress_percent", "registered_at",
-        "last_action_at", "completed_at", "process",
-    ])
+    models = Table(
+        PilotModel,
+        [
+            "number",
+            "title",
+            "is_sample",
+            "tasks",
+            "lead_agency",
+            "responsible_officer",
+            "deadline",
+            "original_deadline",
+            "needs_funding",
+            "needs_population_db_connection",
+            "db_permission_number",
+            "db_permission_date",
+            "state",
+            "version",
+            "start_date",
+            "progress_percent",
+            "registered_at",
+            "last_action_at",
+            "completed_at",
+            "process",
+        ],
+    )
     deliverables = Table(Deliverable, ["pilot_model", "name", "unit", "target", "achieved"])
     terms = Table(LeadAgencyTerm, ["pilot_model", "agency", "since", "until", "decision_number"])
-    steps = Table(ApprovalStep, [
-        "pilot_model", "kind", "outcome", "submitted_by", "submitted_at", "decided_by", "decided_at", "comment",
-    ])
-    requests = Table(FundingRequest, [
-        "pilot_model", "round", "step", "amount", "funding_source", "spending_kind", "budget_year",
-        "justification", "approved_amount", "decision_number", "decision_date", "it_appraisal_number",
-        "it_appraisal_date", "process",
-    ])
+    steps = Table(
+        ApprovalStep,
+        [
+            "pilot_model",
+            "kind",
+            "outcome",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ],
+    )
+    requests = Table(
+        FundingRequest,
+        [
+            "pilot_model",
+            "round",
+            "step",
+            "amount",
+            "funding_source",
+            "spending_kind",
+            "budget_year",
+            "justification",
+            "approved_amount",
+            "decision_number",
+            "decision_date",
+            "it_appraisal_number",
+            "it_appraisal_date",
+            "process",
+        ],
+    )
     lines = Table(FundingLine, ["request", "item", "amount"])
-    reports = Table(CompletionReport, [
-        "pilot_model", "summary", "achieved", "submitted_by", "submitted_at", "verification_step", "signoff_step",
-    ])
-    blockers = Table(Blocker, [
-        "pilot_model", "reason", "note", "set_by", "set_at", "cleared_by", "cleared_at", "clear_comment",
-    ])
-    tasks = Table(Task, [
-        "flow_task", "flow_task_type", "status", "created", "assigned", "started", "finished", "token",
-        "owner", "owner_permission", "process", "data",
-    ])
+    reports = Table(
+        CompletionReport,
+        [
+            "pilot_model",
+            "summary",
+            "achieved",
+            "submitted_by",
+            "submitted_at",
+            "verification_step",
+            "signoff_step",
+        ],
+    )
+    blockers = Table(
+        Blocker,
+        [
+            "pilot_model",
+            "reason",
+            "note",
+            "set_by",
+            "set_at",
+            "cleared_by",
+            "cleared_at",
+            "clear_comment",
+        ],
+    )
+    tasks = Table(
+        Task,
+        [
+            "flow_task",
+            "flow_task_type",
+            "status",
+            "created",
+            "assigned",
+            "started",
+            "finished",
+            "token",
+            "owner",
+            "owner_permission",
+            "process",
+            "data",
+        ],
+    )
     model_ids: list[int] = []
 
     for p in plans:
@@ -287,31 +381,51 @@ def _insert(plans: list[Plan]) -> None:
         if "funding_appraisal" in step_of:
             approved = p.stage >= 4
             request = requests.add(
-                pm, 1, step_of["funding_appraisal"], 1_250_000_000, "provincial_recurrent", "recurrent",
-                p.times[2].year, "Theo Kế hoạch triển khai Đề án 06",
+                pm,
+                1,
+                step_of["funding_appraisal"],
+                1_250_000_000,
+                "provincial_recurrent",
+                "recurrent",
+                p.times[2].year,
+                "Theo Kế hoạch triển khai Đề án 06",
                 1_000_000_000 if approved else None,
                 f"{1000 + p.index % 8000}/QĐ-UBND" if approved else "",
                 db.date(p.times[3].date()) if approved else None,
-                "", None, None,
+                "",
+                None,
+                None,
             )
             lines.add(request, "Thiết bị đọc CCCD", 1_250_000_000)
         if "completion_verification" in step_of:
             reports.add(
-                pm, "Đã hoàn thành các sản phẩm đăng ký",
+                pm,
+                "Đã hoàn thành các sản phẩm đăng ký",
                 db.json([{"name": "Thủ tục được số hóa", "achieved": 20}]),
-                p.officer.pk, db.dt(p.times[5]), step_of["completion_verification"],
+                p.officer.pk,
+                db.dt(p.times[5]),
+                step_of["completion_verification"],
                 step_of.get("completion_signoff"),
             )
         if not (done or ended) and p.index % 10 == 7:
             blockers.add(
-                pm, BLOCKER_REASONS[(p.index // 10) % len(BLOCKER_REASONS)], "Chờ văn bản hướng dẫn",
-                p.officer.pk, db.dt(last), None, None, "",
+                pm,
+                BLOCKER_REASONS[(p.index // 10) % len(BLOCKER_REASONS)],
+                "Chờ văn bản hướng dẫn",
+                p.officer.pk,
+                db.dt(last),
+                None,
+                None,
+                "",
             )
         for node, state, at, owner in _tasks_of(p):
             when = db.dt(at)
             human = task_type[node] == "HUMAN"
             tasks.add(
-                task_ref[node], task_type[node], state, when,
+                task_ref[node],
+                task_type[node],
+                state,
+                when,
                 when if owner is not None else None,
                 when if state == "DONE" else None,
                 when if state in ("DONE", "CANCELED") else None,
@@ -323,12 +437,33 @@ def _insert(plans: list[Plan]) -> None:
             )
 
     # Parents before children: the foreign keys are checked as rows arrive.
-    for table in (processes, models, deliverables, terms, steps, requests, lines, reports, blockers, tasks):
+    for table in (
+        processes,
+        models,
+        deliverables,
+        terms,
+        steps,
+        requests,
+        lines,
+        reports,
+        blockers,
+        tasks,
+    ):
         table.flush()
-    reset_sequences([
-        Process, Task, PilotModel, Deliverable, LeadAgencyTerm, ApprovalStep, FundingRequest,
-        FundingLine, CompletionReport, Blocker,
-    ])
+    reset_sequences(
+        [
+            Process,
+            Task,
+            PilotModel,
+            Deliverable,
+            LeadAgencyTerm,
+            ApprovalStep,
+            FundingRequest,
+            FundingLine,
+            CompletionReport,
+            Blocker,
+        ]
+    )
 
     from bench.audit_rows import append_many
 
@@ -370,7 +505,11 @@ def _tasks_of(p: Plan) -> Iterator[tuple[str, str, dt.datetime, Any]]:
         return
     for k in range(p.stage):
         node = NODES[k]
-        owner = None if node == "start" else p.cast.actor(_ROLE_OF_NODE.get(node, "officer"), p.agency.pk)
+        owner = (
+            None
+            if node == "start"
+            else p.cast.actor(_ROLE_OF_NODE.get(node, "officer"), p.agency.pk)
+        )
         yield node, "DONE", p.times[k], owner
     if p.stage == 8:
         yield "end", "DONE", p.times[-1], None

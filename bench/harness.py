@@ -28,7 +28,14 @@ URLCONF_ERROR: str | None = None  # set by boot() when the project's URLs cannot
 # Statements that only delimit transactions.  SQLite shows BEGIN and COMMIT
 # as captured queries while PostgreSQL does not, so they are left out of
 # ``queries_per_action`` to keep the two backends comparable.
-_TX_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+_TX_CONTROL = (
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+)
 
 
 def arguments(description: str, **extra: Any) -> argparse.Namespace:
@@ -111,7 +118,9 @@ class QueryCounter:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         if not sql.lstrip().upper().startswith(_TX_CONTROL):
             self.count += 1
         return execute(sql, params, many, context)

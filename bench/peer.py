@@ -50,7 +50,9 @@ def start(amount: int) -> Process:
 def approve(process_pk: int, actor: Any, approved_amount: int) -> None:
     """What viewflow's task view does on POST: lock, claim, start, save the form, execute."""
     with PeerFlow.lock(process_pk), transaction.atomic():
-        task = Task.objects.get(process_id=process_pk, flow_task=PeerFlow.approve, status__in=["NEW", "ASSIGNED"])
+        task = Task.objects.get(
+            process_id=process_pk, flow_task=PeerFlow.approve, status__in=["NEW", "ASSIGNED"]
+        )
         activation = task.flow_task.activation_class(task)
         if task.status == "NEW":
             activation.assign(actor)

@@ -61,7 +61,8 @@ def floor_html(report_html: str) -> tuple[str, int, int]:
     parser = _Tables()
     parser.feed(report_html)
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in parser.rows
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in parser.rows
     )
     html = (
         "<!doctype html><html lang='vi'><head><meta charset='utf-8'><style>"
@@ -85,7 +86,12 @@ def run_floor(html_in: Path, runs: int) -> dict[str, Any]:
         pdf = HTML(string=html).write_pdf()
         times.append(harness.clock() - start)
     assert pdf is not None and pdf.startswith(b"%PDF")
-    return {"s": harness.median(times), "rows": rows, "columns": columns, "pages": pdf.count(b"/Type /Page\n")}
+    return {
+        "s": harness.median(times),
+        "rows": rows,
+        "columns": columns,
+        "pages": pdf.count(b"/Type /Page\n"),
+    }
 
 
 def _capture_html_into(path: Path) -> None:

@@ -35,8 +35,11 @@ def drafts(count: int, people: dict[str, Any]) -> Iterator[Any]:
         payload: dict[str, Any] = {"version": 1 + i % len(ACTIONS), "comment": f"Ý kiến số {i}"}
         if action == "funding.approved":
             payload.update(
-                approved_amount=1_000_000_000, decision_number=f"{1 + i % 9999}/QĐ-UBND",
-                decision_date="2025-10-01", it_appraisal=None, round=1,
+                approved_amount=1_000_000_000,
+                decision_number=f"{1 + i % 9999}/QĐ-UBND",
+                decision_date="2025-10-01",
+                it_appraisal=None,
+                round=1,
             )
         yield Draft(
             at=start + dt.timedelta(seconds=37 * i, microseconds=i % 1_000_000),
@@ -101,12 +104,18 @@ def measure(entries: int) -> dict[str, Any]:
             "floor_per_s": round(entries / floor_s),
             "ratio": round(verify_s / floor_s, 2),
         },
-        "extra": {"database": harness.vendor(), "verify_s": round(verify_s, 3), "floor_s": round(floor_s, 3)},
+        "extra": {
+            "database": harness.vendor(),
+            "verify_s": round(verify_s, 3),
+            "floor_s": round(floor_s, 3),
+        },
     }
 
 
 def main() -> None:
-    args = harness.arguments("audit.verify() vs sha256 over the same canonical bytes", entries=100_000)
+    args = harness.arguments(
+        "audit.verify() vs sha256 over the same canonical bytes", entries=100_000
+    )
     harness.boot(args.db)
     harness.emit(measure(args.entries))
 

@@ -33,14 +33,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def request(port: int, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
+def request(
+    port: int, method: str, path: str, body: Any = None, token: str | None = None
+) -> tuple[int, bytes]:
     """One request on a fresh connection (gunicorn's sync workers close after each)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Token {token}"
     try:
-        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        conn.request(
+            method, path, body=json.dumps(body) if body is not None else None, headers=headers
+        )
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -70,9 +74,18 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "project.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-                "--log-level", "warning", "--timeout", "120",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "project.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
             ],
             cwd=PROJECT_ROOT,
             env=dict(os.environ),
@@ -100,8 +113,15 @@ class Server:
             self.process.wait()
 
 
-def client(port: int, username: str, password: str, model_ids: list[int], body: dict[str, Any],
-           latencies: list[float], failures: list[str]) -> None:
+def client(
+    port: int,
+    username: str,
+    password: str,
+    model_ids: list[int],
+    body: dict[str, Any],
+    latencies: list[float],
+    failures: list[str],
+) -> None:
     status, raw = request(port, "POST", TOKEN_PATH, {"username": username, "password": password})
     if status != 200:
         failures.append(f"login {status}: {raw[:200]!r}")
@@ -130,7 +150,9 @@ def measure(clients: int, per_client: int, workers: int) -> dict[str, Any]:
     people = ensure_people()
     warm = workers * 2
     total = clients * per_client + warm
-    harness.note(f"http_transition/{harness.vendor()}: preparing {total} models through the services")
+    harness.note(
+        f"http_transition/{harness.vendor()}: preparing {total} models through the services"
+    )
     ids = [pm.pk for pm in funding_requested_models(people, total, first_number=7000)]
     connection.close()  # the server's workers open their own
 
@@ -141,13 +163,22 @@ def measure(clients: int, per_client: int, workers: int) -> dict[str, Any]:
         server.wait_ready()
         warm_latencies: list[float] = []
         failures: list[str] = []
-        client(server.port, finance, password_of(finance), ids[:warm], body, warm_latencies, failures)
+        client(
+            server.port, finance, password_of(finance), ids[:warm], body, warm_latencies, failures
+        )
         latencies: list[float] = []
         threads = [
             threading.Thread(
                 target=client,
-                args=(server.port, finance, password_of(finance),
-                      ids[warm + k * per_client: warm + (k + 1) * per_client], body, latencies, failures),
+                args=(
+                    server.port,
+                    finance,
+                    password_of(finance),
+                    ids[warm + k * per_client : warm + (k + 1) * per_client],
+                    body,
+                    latencies,
+                    failures,
+                ),
             )
             for k in range(clients)
         ]
@@ -180,7 +211,9 @@ def measure(clients: int, per_client: int, workers: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    args = harness.arguments("approve_funding over HTTP on gunicorn", clients=4, per_client=40, workers=2)
+    args = harness.arguments(
+        "approve_funding over HTTP on gunicorn", clients=4, per_client=40, workers=2
+    )
     harness.boot(args.db)
     harness.emit(measure(args.clients, args.per_client, args.workers))
 

@@ -91,7 +91,9 @@ def measure(sizes: tuple[int, ...]) -> dict[str, Any]:
 
     if harness.URLCONF_ERROR:
         return {"figure": None, "reason": harness.URLCONF_ERROR}
-    seen: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in PAGES}  # page → path → size → result
+    seen: dict[str, dict[str, dict[str, Any]]] = {
+        name: {} for name in PAGES
+    }  # page → path → size → result
     floor: float | None = None
     for size in sizes:
         dataset.grow_to(size)
@@ -102,12 +104,19 @@ def measure(sizes: tuple[int, ...]) -> dict[str, Any]:
                 result = fetch(client, path)
                 seen[name].setdefault(path, {})[str(size)] = result
                 if result["status"] == 200:
-                    harness.note(f"pages/{size}: {path} {result['ms']} ms, {result['queries']} queries")
+                    harness.note(
+                        f"pages/{size}: {path} {result['ms']} ms, {result['queries']} queries"
+                    )
         if size == sizes[-1]:
             floor = floor_ms()
 
     figure: dict[str, Any] = {}
-    extra: dict[str, Any] = {"paths": {}, "reasons": {}, "database": harness.vendor(), "floor_ms": floor}
+    extra: dict[str, Any] = {
+        "paths": {},
+        "reasons": {},
+        "database": harness.vendor(),
+        "floor_ms": floor,
+    }
     for name, paths in PAGES.items():
         chosen = next(
             (p for p in paths if all(seen[name][p][str(s)]["status"] == 200 for s in sizes)), None
@@ -118,7 +127,9 @@ def measure(sizes: tuple[int, ...]) -> dict[str, Any]:
             figure[name] = None
             extra["reasons"][name] = f"no page answers 200 yet: {statuses}"
             continue
-        figure[name] = {s: {"ms": r["ms"], "queries": r["queries"]} for s, r in seen[name][chosen].items()}
+        figure[name] = {
+            s: {"ms": r["ms"], "queries": r["queries"]} for s, r in seen[name][chosen].items()
+        }
         extra.setdefault("chosen", {})[name] = chosen
     biggest = str(sizes[-1])
     dashboard = figure.get("dashboard")
@@ -129,7 +140,9 @@ def measure(sizes: tuple[int, ...]) -> dict[str, Any]:
 
 
 def main() -> None:
-    args = harness.arguments("dashboard, model list and inbox at three sizes", sizes="38,2500,100000")
+    args = harness.arguments(
+        "dashboard, model list and inbox at three sizes", sizes="38,2500,100000"
+    )
     harness.boot(args.db)
     sizes = tuple(int(s) for s in args.sizes.split(","))
     harness.emit(measure(sizes))

@@ -21,7 +21,9 @@ def measure(n: int) -> dict[str, Any]:
 
     people = ensure_people()
     warm = 5
-    harness.note(f"peer_viewflow/{harness.vendor()}: preparing {n + warm} models and {n + warm} peer processes")
+    harness.note(
+        f"peer_viewflow/{harness.vendor()}: preparing {n + warm} models and {n + warm} peer processes"
+    )
     ours_models = funding_requested_models(people, n + warm, first_number=5000)
     peer_processes = [peer.start(1_250_000_000) for _ in range(n + warm)]
     ours_actors = [fresh(people["finance"]) for _ in range(n + warm + 1)]
@@ -46,18 +48,26 @@ def measure(n: int) -> dict[str, Any]:
             ours.append(harness.clock() - t0)
 
     # One more of each with the queries counted, outside the timed runs.
-    peer_queries, _, _ = count_queries(lambda: peer.approve(spare_process.pk, peer_actors[-1], 1_000_000_000))
+    peer_queries, _, _ = count_queries(
+        lambda: peer.approve(spare_process.pk, peer_actors[-1], 1_000_000_000)
+    )
     ours_queries, _, _ = count_queries(lambda: approve(spare, ours_actors[-1]))
 
     from viewflow.workflow.models import Process
     from viewflow.workflow.status import PROCESS
 
-    done = Process.objects.filter(pk__in=[p.pk for p in [*peer_processes, spare_process]], status=PROCESS.DONE).count()
+    done = Process.objects.filter(
+        pk__in=[p.pk for p in [*peer_processes, spare_process]], status=PROCESS.DONE
+    ).count()
     assert done == n + warm + 1, f"every peer process must have ended, {done} did"
     ours_ms = 1000 * harness.median(ours)
     peer_ms = 1000 * harness.median(theirs)
     return {
-        "figure": {"ours_ms": round(ours_ms, 2), "peer_ms": round(peer_ms, 2), "ratio": round(ours_ms / peer_ms, 2)},
+        "figure": {
+            "ours_ms": round(ours_ms, 2),
+            "peer_ms": round(peer_ms, 2),
+            "ratio": round(ours_ms / peer_ms, 2),
+        },
         "extra": {
             "n": n,
             "database": harness.vendor(),

@@ -20,7 +20,9 @@ from bench import harness
 SIZES = (38, 2_500)
 
 
-def render(mode: str, db: str, html: Path, runs: int) -> tuple[dict[str, Any] | None, float, str | None]:
+def render(
+    mode: str, db: str, html: Path, runs: int
+) -> tuple[dict[str, Any] | None, float, str | None]:
     from bench import children
 
     outcome = children.run(
@@ -87,7 +89,9 @@ def main() -> None:
     try:
         resolve("/reports/progress.pdf")
     except Resolver404:
-        harness.emit({"figure": None, "reason": "/reports/progress.pdf is not routed yet (reports/)"})
+        harness.emit(
+            {"figure": None, "reason": "/reports/progress.pdf is not routed yet (reports/)"}
+        )
         return
     harness.emit(measure(args.db, sizes))
 

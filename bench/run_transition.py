@@ -43,7 +43,8 @@ def floor_action(row_id: int) -> None:
     at = timezone.now().isoformat()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE bench_floor_row SET version = version + 1, updated_at = %s WHERE id = %s", [at, row_id]
+            "UPDATE bench_floor_row SET version = version + 1, updated_at = %s WHERE id = %s",
+            [at, row_id],
         )
         cursor.execute(
             "INSERT INTO bench_floor_log (row_id, at, body) VALUES (%s, %s, %s)",
@@ -74,7 +75,9 @@ def approve(pilot_model: Any, actor: Any) -> None:
     from tests.factories import approval_data
     from workflows import services
 
-    services.perform("approve_funding", pilot_model_id=pilot_model.pk, actor=actor, data=approval_data())
+    services.perform(
+        "approve_funding", pilot_model_id=pilot_model.pk, actor=actor, data=approval_data()
+    )
 
 
 def query_breakdown(captured: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -105,7 +108,11 @@ def count_queries(action: Callable[[], None]) -> tuple[int, int, list[dict[str, 
     reset_queries()  # the log is a bounded deque: a full one would capture nothing
     with CaptureQueriesContext(connection) as captured:
         action()
-    return harness.data_queries(captured.captured_queries), len(captured.captured_queries), captured.captured_queries
+    return (
+        harness.data_queries(captured.captured_queries),
+        len(captured.captured_queries),
+        captured.captured_queries,
+    )
 
 
 def measure(n: int) -> dict[str, Any]:
@@ -113,7 +120,9 @@ def measure(n: int) -> dict[str, Any]:
 
     people = ensure_people()
     warm, probes = 5, 5
-    harness.note(f"transition/{harness.vendor()}: preparing {n + warm + probes} models through the services")
+    harness.note(
+        f"transition/{harness.vendor()}: preparing {n + warm + probes} models through the services"
+    )
     models = funding_requested_models(people, n + warm + probes, first_number=1000)
     prepare_floor(n + warm)
     actors = [fresh(people["finance"]) for _ in range(n + warm + probes)]

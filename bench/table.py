@@ -31,7 +31,12 @@ def _num(value: Any, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, str], context: dict[str, Any]) -> str:
+def render(
+    results: dict[str, Any],
+    extras: dict[str, Any],
+    reasons: dict[str, str],
+    context: dict[str, Any],
+) -> str:
     out: list[str] = []
     add = out.append
     add(f"pilot06 bench: {results['machine']}")
@@ -42,8 +47,12 @@ def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, s
     add("ratios are ours ÷ floor in time (lower is better)")
     add("")
 
-    add("transition: approve_funding through the service vs one UPDATE + one INSERT per transaction")
-    add(f"  {'database':<10} {'ours/s':>8} {'floor/s':>9} {'ratio':>7} {'target':>7} {'queries':>8} {'target':>7}")
+    add(
+        "transition: approve_funding through the service vs one UPDATE + one INSERT per transaction"
+    )
+    add(
+        f"  {'database':<10} {'ours/s':>8} {'floor/s':>9} {'ratio':>7} {'target':>7} {'queries':>8} {'target':>7}"
+    )
     for backend in ("sqlite", "postgres"):
         row = (results.get("transition") or {}).get(backend)
         if row is None:
@@ -61,9 +70,14 @@ def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, s
                 f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('floor_ms')} ms per action; "
                 f"{extra.get('statements_with_tx_control')} statements with BEGIN/SAVEPOINT/COMMIT"
             )
-    breakdown = (extras.get("transition.postgres") or extras.get("transition.sqlite") or {}).get("breakdown")
+    breakdown = (extras.get("transition.postgres") or extras.get("transition.sqlite") or {}).get(
+        "breakdown"
+    )
     if breakdown:
-        add("  where one approve_funding's queries go: " + ", ".join(f"{k} ×{n}" for k, n in breakdown))
+        add(
+            "  where one approve_funding's queries go: "
+            + ", ".join(f"{k} ×{n}" for k, n in breakdown)
+        )
     add("")
 
     http = results.get("http_transition")
@@ -81,13 +95,24 @@ def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, s
 
     pages = results.get("pages")
     page_extra = extras.get("pages") or {}
-    add(f"pages: logged-in police, Django test client, {page_extra.get('database', '?')}; ms (queries)")
+    add(
+        f"pages: logged-in police, Django test client, {page_extra.get('database', '?')}; ms (queries)"
+    )
     if pages is None:
         add(f"  — {reasons.get('pages', 'not measured')}")
     else:
-        measured = {size for by_path in (page_extra.get("paths") or {}).values() for r in by_path.values() for size in r}
+        measured = {
+            size
+            for by_path in (page_extra.get("paths") or {}).values()
+            for r in by_path.values()
+            for size in r
+        }
         sizes = tuple(sorted(measured, key=int)) or ("38", "2500", "100000")
-        add(f"  {'page':<12} {'path':<24} " + " ".join(f"{int(s):>15,}" for s in sizes) + "   queries ≤ 12, same at every size")
+        add(
+            f"  {'page':<12} {'path':<24} "
+            + " ".join(f"{int(s):>15,}" for s in sizes)
+            + "   queries ≤ 12, same at every size"
+        )
         for name in ("dashboard", "model_list", "inbox"):
             paths = (page_extra.get("paths") or {}).get(name, {})
             chosen = (page_extra.get("chosen") or {}).get(name)

@@ -144,7 +144,9 @@ def _database() -> dict[str, Any]:
         lock_timeout_ms = env_int("PG_LOCK_TIMEOUT_MS", 10000)
         # JIT compiles the report aggregates for longer than they run; pilot06's
         # queries are short, so it is off.
-        config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={lock_timeout_ms} -c jit=off"
+        config.setdefault("OPTIONS", {})["options"] = (
+            f"-c lock_timeout={lock_timeout_ms} -c jit=off"
+        )
     return config
 
 

@@ -25,7 +25,9 @@ SKIPPED = "/node_modules/"
 class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     manifest_strict = False
 
-    def post_process(self, paths: dict[str, Any], dry_run: bool = False, **options: Any) -> Iterator[Any]:
+    def post_process(
+        self, paths: dict[str, Any], dry_run: bool = False, **options: Any
+    ) -> Iterator[Any]:
         kept = {name: value for name, value in paths.items() if SKIPPED not in f"/{name}"}
         yield from super().post_process(kept, dry_run=dry_run, **options)
 

@@ -89,14 +89,18 @@ def accountability(
         .values("agency_id")[:1]
     )
     one, zero = Value(1), Value(0)
-    late = Q(state=State.COMPLETED, completed_day__gt=Coalesce(F("original_deadline"), F("deadline")))
+    late = Q(
+        state=State.COMPLETED, completed_day__gt=Coalesce(F("original_deadline"), F("deadline"))
+    )
     models = (
         scope.exclude(state=State.CANCELLED)
         .annotate(day=day, completed_day=completed_day)
         .annotate(
             acct_agency=Coalesce(Subquery(term), F("lead_agency_id"), output_field=IntegerField()),
             model_id=F("pk"),
-            is_completed=Case(When(state=State.COMPLETED, then=one), default=zero, output_field=IntegerField()),
+            is_completed=Case(
+                When(state=State.COMPLETED, then=one), default=zero, output_field=IntegerField()
+            ),
             is_late=Case(When(late, then=one), default=zero, output_field=IntegerField()),
             is_overdue=Case(
                 When(state__in=OPEN_STATES, deadline__lt=moment.today, then=one),
@@ -120,13 +124,23 @@ def accountability(
         .values_list("step_model", "returns", "step_days", "step_count")
     )
     totals: dict[tuple[int, int | None], list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0, 0])
-    for agency_id, when, led, done, late_n, overdue, sent_back, days, n_steps in models_with_steps(models, steps):
+    for agency_id, when, led, done, late_n, overdue, sent_back, days, n_steps in models_with_steps(
+        models, steps
+    ):
         when = dt.date.fromisoformat(when) if isinstance(when, str) else when
         key = (agency_id, _head_on(heads, agency_id, when))
         for index, value in enumerate((led, done, late_n, overdue, sent_back, days, n_steps)):
             totals[key][index] += value or 0
     out: list[dict[str, Any]] = []
-    for (agency_id, head_id), (led, done, late_n, overdue, sent_back, days, n_steps) in totals.items():
+    for (agency_id, head_id), (
+        led,
+        done,
+        late_n,
+        overdue,
+        sent_back,
+        days,
+        n_steps,
+    ) in totals.items():
         agency = agencies.get(agency_id, {"code": "", "name": ""})
         head = heads.get(head_id) if head_id is not None else None
         out.append(

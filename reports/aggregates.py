@@ -38,7 +38,10 @@ class DaysBetween(Func):
 
     def as_postgresql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
         end, start, params = self._parts(compiler, connection)
-        return f"(CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS double precision) / 86400.0)", tuple(params)
+        return (
+            f"(CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS double precision) / 86400.0)",
+            tuple(params),
+        )
 
     def as_sql(
         self,
@@ -100,7 +103,9 @@ def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
         cursor.execute(query, params)
         rows = cursor.fetchall()
     return [
-        Spread(str(dim), str(grp), int(n), float(median or 0), float(mean or 0), float(maximum or 0))
+        Spread(
+            str(dim), str(grp), int(n), float(median or 0), float(mean or 0), float(maximum or 0)
+        )
         for dim, grp, n, median, mean, maximum in rows
     ]
 

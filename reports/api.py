@@ -42,7 +42,9 @@ class DashboardSerializer(serializers.Serializer):
     due_soon = serializers.IntegerField()
     stuck = serializers.IntegerField()
     by_agency = AgencyCountsSerializer(many=True)
-    blockers = serializers.DictField(child=serializers.IntegerField(), help_text="Open blockers by reason.")
+    blockers = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Open blockers by reason."
+    )
 
 
 @extend_schema(

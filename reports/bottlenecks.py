@@ -73,16 +73,31 @@ def bottlenecks(
         agencies = agencies_by_id()[0]
     now = Value(moment.now, output_field=DateTimeField())
     steps = within(ApprovalStep.objects.exclude(outcome=Outcome.CLOSED), scope)
-    pending = Q(pk__in=ApprovalStep.objects.filter(outcome=Outcome.PENDING).values("pilot_model_id"))
+    pending = Q(
+        pk__in=ApprovalStep.objects.filter(outcome=Outcome.PENDING).values("pilot_model_id")
+    )
     span = DaysBetween(Coalesce(F("decided_at"), now), F("submitted_at"))
     parts = [
         _part(steps, "step", F("kind"), span),
-        _part(steps.filter(outcome__in=DECIDED), "decider", F("decided_by__official__agency__code"),
-              DaysBetween(F("decided_at"), F("submitted_at"))),
+        _part(
+            steps.filter(outcome__in=DECIDED),
+            "decider",
+            F("decided_by__official__agency__code"),
+            DaysBetween(F("decided_at"), F("submitted_at")),
+        ),
         _part(steps, "lead", F("pilot_model__lead_agency__code"), span),
-        _part(steps.filter(outcome=Outcome.PENDING), "waiting_step", F("kind"), DaysBetween(now, F("submitted_at"))),
-        _part(scope.filter(state__in=OPEN_STATES).exclude(pending), "waiting_state", F("state"),
-              DaysBetween(now, F("last_action_at"))),
+        _part(
+            steps.filter(outcome=Outcome.PENDING),
+            "waiting_step",
+            F("kind"),
+            DaysBetween(now, F("submitted_at")),
+        ),
+        _part(
+            scope.filter(state__in=OPEN_STATES).exclude(pending),
+            "waiting_state",
+            F("state"),
+            DaysBetween(now, F("last_action_at")),
+        ),
     ]
     by_dim: dict[str, list[Spread]] = defaultdict(list)
     for spread in spreads(parts):
@@ -92,15 +107,25 @@ def bottlenecks(
     state_order = {s: i for i, s in enumerate(State.values)}
 
     def kinds(dim: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = [_spread_row(s, str(StepKind(s.group).label)) for s in by_dim[dim] if s.group in kind_order]
+        rows: list[dict[str, Any]] = [
+            _spread_row(s, str(StepKind(s.group).label))
+            for s in by_dim[dim]
+            if s.group in kind_order
+        ]
         return sorted(rows, key=lambda r: kind_order[r["key"]])
 
     def by_agency(dim: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = [_spread_row(s, names.get(s.group, s.group or "—")) for s in by_dim[dim]]
+        rows: list[dict[str, Any]] = [
+            _spread_row(s, names.get(s.group, s.group or "—")) for s in by_dim[dim]
+        ]
         return sorted(rows, key=lambda r: (-r["median_days"], r["key"] or ""))
 
     waiting_states = sorted(
-        (_spread_row(s, str(State(s.group).label)) for s in by_dim["waiting_state"] if s.group in state_order),
+        (
+            _spread_row(s, str(State(s.group).label))
+            for s in by_dim["waiting_state"]
+            if s.group in state_order
+        ),
         key=lambda r: state_order[r["key"]],
     )
     blocker_rows: list[dict[str, Any]] = [

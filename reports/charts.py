@@ -63,7 +63,9 @@ def hbars(
     }
 
 
-def stacked(parts: Sequence[tuple[str, int, str]], *, width: int = 640, height: int = 34) -> dict[str, Any]:
+def stacked(
+    parts: Sequence[tuple[str, int, str]], *, width: int = 640, height: int = 34
+) -> dict[str, Any]:
     """One bar split into ``parts`` (label, count, colour), e.g. the three buckets."""
     total = sum(count for _, count, _ in parts)
     percents = _whole_percents([count for _, count, _ in parts])

@@ -66,7 +66,9 @@ def period_activity(user: Any, period: Period) -> dict[str, int]:
     """What happened within the report's period: one query."""
     scope = scope_of(user)
     within = {"range": (period.start, period.end)}
-    counts = scope.annotate(registered_day=TruncDate("registered_at"), completed_day=TruncDate("completed_at")).aggregate(
+    counts = scope.annotate(
+        registered_day=TruncDate("registered_at"), completed_day=TruncDate("completed_at")
+    ).aggregate(
         registered=Count("pk", filter=Q(registered_day__range=within["range"])),
         started=Count("pk", filter=Q(start_date__range=within["range"])),
         completed=Count("pk", filter=Q(completed_day__range=within["range"])),
@@ -87,14 +89,26 @@ def _blocker_labels(scope: QuerySet[PilotModel]) -> dict[int, list[str]]:
     return labels
 
 
-def model_rows(user: Any, *, moment: Moment | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def model_rows(
+    user: Any, *, moment: Moment | None = None, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
     """Every visible model, by number, for the progress tables: two queries, streamed."""
     moment = moment or Moment.current()
     scope = scope_of(user)
     blockers = _blocker_labels(scope)
     rows = scope.order_by("number").values(
-        "pk", "number", "title", "is_sample", "state", "deadline", "original_deadline", "progress_percent",
-        "needs_population_db_connection", "db_permission_number", "lead_agency__code", "lead_agency__name",
+        "pk",
+        "number",
+        "title",
+        "is_sample",
+        "state",
+        "deadline",
+        "original_deadline",
+        "progress_percent",
+        "needs_population_db_connection",
+        "db_permission_number",
+        "lead_agency__code",
+        "lead_agency__name",
         "completed_at",
     )
     if limit is not None:
@@ -102,7 +116,9 @@ def model_rows(user: Any, *, moment: Moment | None = None, limit: int | None = N
     for row in rows.iterator(chunk_size=2000):
         model = SimpleNamespace(**row)
         reasons = rules.blocker_reasons(model, blockers.get(row["pk"], []))
-        overdue_days = rules.days_overdue(model, moment.today) if rules.is_overdue(model, moment.today) else 0
+        overdue_days = (
+            rules.days_overdue(model, moment.today) if rules.is_overdue(model, moment.today) else 0
+        )
         yield {
             "id": row["pk"],
             "number": row["number"],
@@ -147,8 +163,12 @@ def funding_summary(user: Any, *, limit: int | None = None) -> dict[str, Any]:
     def per_model() -> Iterator[dict[str, Any]]:
         rows = (
             rounds.values(
-                "pilot_model_id", "pilot_model__number", "pilot_model__title", "pilot_model__is_sample",
-                "pilot_model__lead_agency__name", "pilot_model__state",
+                "pilot_model_id",
+                "pilot_model__number",
+                "pilot_model__title",
+                "pilot_model__is_sample",
+                "pilot_model__lead_agency__name",
+                "pilot_model__state",
             )
             .annotate(**sums)
             .order_by("pilot_model__number")
@@ -160,12 +180,22 @@ def funding_summary(user: Any, *, limit: int | None = None) -> dict[str, Any]:
             row["state_label"] = str(State(row["pilot_model__state"]).label)
             yield row
 
-    per_year = [finish(r) for r in rounds.values("budget_year").annotate(**sums).order_by("budget_year")]
-    per_source = [finish(r) for r in rounds.values("funding_source").annotate(**sums).order_by("funding_source")]
+    per_year = [
+        finish(r) for r in rounds.values("budget_year").annotate(**sums).order_by("budget_year")
+    ]
+    per_source = [
+        finish(r)
+        for r in rounds.values("funding_source").annotate(**sums).order_by("funding_source")
+    ]
     for row in per_source:
         row["label"] = str(FundingSource(row["funding_source"]).label)
     totals = finish(rounds.aggregate(models=Count("pilot_model", distinct=True), **sums))
-    return {"per_model": per_model(), "per_year": per_year, "per_source": per_source, "totals": totals}
+    return {
+        "per_model": per_model(),
+        "per_year": per_year,
+        "per_source": per_source,
+        "totals": totals,
+    }
 
 
 def model_record(pilot_model: PilotModel) -> dict[str, Any]:
@@ -174,7 +204,11 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
     The caller has already checked visibility; a record is small, so plain
     related lookups are fine here.
     """
-    steps = list(pilot_model.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id"))
+    steps = list(
+        pilot_model.steps.select_related("submitted_by", "decided_by").order_by(
+            "submitted_at", "id"
+        )
+    )
     latest, entries_total = trail.latest_of(pilot_model)
     entries = [
         {
@@ -196,8 +230,12 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         "deliverables": list(pilot_model.deliverables.all()),
         "funding": list(pilot_model.funding_requests.select_related("step").order_by("round")),
         "steps": steps,
-        "blockers": list(pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")),
-        "progress": list(pilot_model.progress_reports.select_related("reported_by").order_by("reported_at", "id")),
+        "blockers": list(
+            pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")
+        ),
+        "progress": list(
+            pilot_model.progress_reports.select_related("reported_by").order_by("reported_at", "id")
+        ),
         "entries": entries,
         "entries_total": entries_total,
         "trail_url": trail.feed_url(pilot_model),
@@ -213,7 +251,9 @@ def _pdf_row_cap() -> int:
     return int(settings.PILOT06_REPORT_PDF_MAX_ROWS)
 
 
-def progress_context(user: Any, period: Period, *, moment: Moment | None = None, pdf: bool = True) -> dict[str, Any]:
+def progress_context(
+    user: Any, period: Period, *, moment: Moment | None = None, pdf: bool = True
+) -> dict[str, Any]:
     """The periodic progress report (SPEC §7), from Công an tỉnh to UBND tỉnh.
 
     For the PDF the model table is capped (``PILOT06_REPORT_PDF_MAX_ROWS``)
@@ -225,7 +265,10 @@ def progress_context(user: Any, period: Period, *, moment: Moment | None = None,
         "header": header("progress", today=moment.today),
         "period": period,
         "summary": summary,
-        "states": [{"key": s, "label": str(State(s).label), "count": summary["states"][s]} for s in State.values],
+        "states": [
+            {"key": s, "label": str(State(s).label), "count": summary["states"][s]}
+            for s in State.values
+        ],
         "activity": period_activity(user, period),
         "anchor": chain_anchor(),
         "today": moment.today,
@@ -240,7 +283,9 @@ def progress_context(user: Any, period: Period, *, moment: Moment | None = None,
         "rows": rows,
         "rows_total": total,
         "truncated": total > len(rows),
-        "overdue_rows": sorted((r for r in rows if r["overdue_days"]), key=lambda r: (-r["overdue_days"], r["number"])),
+        "overdue_rows": sorted(
+            (r for r in rows if r["overdue_days"]), key=lambda r: (-r["overdue_days"], r["number"])
+        ),
         "has_samples": any(r["is_sample"] for r in rows),
     }
 
@@ -275,20 +320,25 @@ def accountability_context(user: Any, *, moment: Moment | None = None) -> dict[s
     agencies, heads = agencies_by_id()
     rows = accountability(user, moment=moment, scope=scope, agencies=agencies, heads=heads)
     totals = {
-        key: sum(int(r[key]) for r in rows) for key in ("led", "completed", "completed_late", "overdue", "returns")
+        key: sum(int(r[key]) for r in rows)
+        for key in ("led", "completed", "completed_late", "overdue", "returns")
     }
     return {
         "header": header("accountability", today=moment.today),
         "rows": rows,
         "totals": totals,
-        "bottlenecks": bottlenecks(user, moment=moment, scope=scope, agencies=agencies, blockers=_counts_blockers(scope)),
+        "bottlenecks": bottlenecks(
+            user, moment=moment, scope=scope, agencies=agencies, blockers=_counts_blockers(scope)
+        ),
         "anchor": chain_anchor(),
         "today": moment.today,
     }
 
 
 def _counts_blockers(scope: QuerySet[PilotModel]) -> dict[str, int]:
-    aggregates = {reason: Count("pk", filter=rules.blocked_q(reason)) for reason in BlockerReason.values}
+    aggregates = {
+        reason: Count("pk", filter=rules.blocked_q(reason)) for reason in BlockerReason.values
+    }
     return {key: int(value or 0) for key, value in scope.aggregate(**aggregates).items()}
 
 

@@ -67,7 +67,9 @@ def _flags(moment: Moment, stuck_days: int) -> dict[str, Q]:
 
 def _counts(scope: QuerySet[PilotModel], flags: dict[str, Q]) -> dict[str, int]:
     """States, the three definitions and blockers by reason: one query."""
-    aggregates: dict[str, Any] = {f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values}
+    aggregates: dict[str, Any] = {
+        f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values
+    }
     for name in ("overdue", "due_soon", "stuck"):
         aggregates[name] = Count("pk", filter=flags[name])
     for reason in BlockerReason.values:
@@ -92,7 +94,11 @@ def _model_row(row: Mapping[str, Any], agencies: dict[int, dict[str, Any]]) -> d
 
 
 def _attention(
-    scope: QuerySet[PilotModel], flags: dict[str, Q], moment: Moment, agencies: dict[int, dict[str, Any]], limit: int
+    scope: QuerySet[PilotModel],
+    flags: dict[str, Q],
+    moment: Moment,
+    agencies: dict[int, dict[str, Any]],
+    limit: int,
 ) -> dict[str, list[dict[str, Any]]]:
     """The first ``limit`` overdue, due-soon and stuck models, in one query.
 
@@ -112,17 +118,33 @@ def _attention(
         .annotate(
             lane=lane,
             idle_lane=idle,
-            by_deadline=Window(RowNumber(), partition_by=[lane], order_by=[F("deadline").asc(), F("number").asc()])
+            by_deadline=Window(
+                RowNumber(), partition_by=[lane], order_by=[F("deadline").asc(), F("number").asc()]
+            )
             + Case(When(lane=2, then=Value(far)), default=Value(0), output_field=IntegerField()),
             by_idle=Window(
-                RowNumber(), partition_by=[idle], order_by=[F("last_action_at").asc(), F("number").asc()]
+                RowNumber(),
+                partition_by=[idle],
+                order_by=[F("last_action_at").asc(), F("number").asc()],
             )
-            + Case(When(idle_lane=1, then=Value(far)), default=Value(0), output_field=IntegerField()),
+            + Case(
+                When(idle_lane=1, then=Value(far)), default=Value(0), output_field=IntegerField()
+            ),
         )
         .filter(Q(by_deadline__lte=limit) | Q(by_idle__lte=limit))
         .values(
-            "pk", "number", "title", "is_sample", "state", "deadline", "last_action_at",
-            "lead_agency_id", "lane", "idle_lane", "by_deadline", "by_idle",
+            "pk",
+            "number",
+            "title",
+            "is_sample",
+            "state",
+            "deadline",
+            "last_action_at",
+            "lead_agency_id",
+            "lane",
+            "idle_lane",
+            "by_deadline",
+            "by_idle",
         )
     )
     lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due_soon": [], "stuck": []}
@@ -218,7 +240,9 @@ def dashboard_summary(
     )
     summary: dict[str, Any] | None = cache.get(key)
     if summary is None:
-        summary = summarize(user, stuck_days=stuck_days, today=day, now=now, list_limit=list_limit, detail=detail)
+        summary = summarize(
+            user, stuck_days=stuck_days, today=day, now=now, list_limit=list_limit, detail=detail
+        )
         cache.set(key, summary, SUMMARY_CACHE_SECONDS)
     return summary
 
@@ -252,7 +276,9 @@ def summarize(
     agencies, heads = agencies_by_id()
     states = {s: counts[f"state:{s}"] for s in State.values}
     buckets = {
-        Bucket.NOT_STARTED.value: states[State.REGISTERED] + states[State.FUNDING_REQUESTED] + states[State.FINANCED],
+        Bucket.NOT_STARTED.value: states[State.REGISTERED]
+        + states[State.FUNDING_REQUESTED]
+        + states[State.FINANCED],
         Bucket.IN_PROGRESS.value: states[State.DEPLOYING],
         Bucket.COMPLETED.value: states[State.COMPLETED],
     }
@@ -281,8 +307,12 @@ def summarize(
         "overdue_models": lists["overdue"],
         "due_soon_models": lists["due_soon"],
         "stuck_models": lists["stuck"],
-        "bottlenecks": bottlenecks(user, moment=moment, scope=scope, agencies=agencies, blockers=blockers),
-        "accountability": accountability(user, moment=moment, scope=scope, agencies=agencies, heads=heads),
+        "bottlenecks": bottlenecks(
+            user, moment=moment, scope=scope, agencies=agencies, blockers=blockers
+        ),
+        "accountability": accountability(
+            user, moment=moment, scope=scope, agencies=agencies, heads=heads
+        ),
     }
 
 
@@ -305,7 +335,9 @@ def dashboard_page(user: Any, *, stuck_days: int, list_limit: int = 10) -> dict[
         State.COMPLETED: PALETTE["completed"],
         State.CANCELLED: PALETTE["cancelled"],
     }
-    states = [(str(State(s).label), summary["states"][s], str(summary["states"][s])) for s in State.values]
+    states = [
+        (str(State(s).label), summary["states"][s], str(summary["states"][s])) for s in State.values
+    ]
     agencies = summary["by_agency"]
     steps = summary["bottlenecks"]["steps"]
     blockers = summary["bottlenecks"]["blockers"]
@@ -316,8 +348,16 @@ def dashboard_page(user: Any, *, stuck_days: int, list_limit: int = 10) -> dict[
         "bucket_chart": stacked(
             [
                 (str(Bucket.COMPLETED.label), buckets[Bucket.COMPLETED], PALETTE["completed"]),
-                (str(Bucket.IN_PROGRESS.label), buckets[Bucket.IN_PROGRESS], PALETTE["in_progress"]),
-                (str(Bucket.NOT_STARTED.label), buckets[Bucket.NOT_STARTED], PALETTE["not_started"]),
+                (
+                    str(Bucket.IN_PROGRESS.label),
+                    buckets[Bucket.IN_PROGRESS],
+                    PALETTE["in_progress"],
+                ),
+                (
+                    str(Bucket.NOT_STARTED.label),
+                    buckets[Bucket.NOT_STARTED],
+                    PALETTE["not_started"],
+                ),
             ]
         ),
         "state_chart": hbars(states, fills=[state_fill[s] for s in State.values]),
@@ -347,6 +387,13 @@ def reports_index(user: Any) -> dict[str, Any]:
             documents = ["funding", "progress", "accountability"]
     models = [
         {**row, "state_label": str(State(row["state"]).label)}
-        for row in visible_models(user).order_by("number").values("pk", "number", "title", "is_sample", "state")[:500]
+        for row in visible_models(user)
+        .order_by("number")
+        .values("pk", "number", "title", "is_sample", "state")[:500]
     ]
-    return {"documents": documents, "sees_province": province, "models": models, "today": clock.today()}
+    return {
+        "documents": documents,
+        "sees_province": province,
+        "models": models,
+        "today": clock.today(),
+    }

@@ -84,7 +84,13 @@ def layout_version() -> str:
 def cache_key(kind: str, fmt: str, params: dict[str, Any], version: int) -> str:
     # Documents are always rendered in Vietnamese, so the language is not part of the key.
     body = json.dumps(
-        {"kind": kind, "fmt": fmt, "params": params, "version": version, "layout": layout_version()},
+        {
+            "kind": kind,
+            "fmt": fmt,
+            "params": params,
+            "version": version,
+            "layout": layout_version(),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(body.encode()).hexdigest()
@@ -124,7 +130,9 @@ def _build(kind: str, fmt: str, user: Any, params: dict[str, Any]) -> bytes:
         return render_pdf("funding", context) if pdf else xlsx.funding_workbook(context)
     if kind == "accountability":
         context = contexts.accountability_context(user, moment=moment)
-        return render_pdf("accountability", context) if pdf else xlsx.accountability_workbook(context)
+        return (
+            render_pdf("accountability", context) if pdf else xlsx.accountability_workbook(context)
+        )
     raise ValueError(f"unknown report {kind!r}")
 
 
@@ -168,7 +176,9 @@ def _forget(report: ReportFile) -> None:
 def prune() -> None:
     """Drop cached files older than ``PILOT06_REPORT_CACHE_HOURS``: the data has moved on."""
     cutoff = clock.now() - dt.timedelta(hours=int(settings.PILOT06_REPORT_CACHE_HOURS))
-    for report in ReportFile.objects.filter(created_at__lt=cutoff).exclude(status=ReportStatus.RUNNING)[:200]:
+    for report in ReportFile.objects.filter(created_at__lt=cutoff).exclude(
+        status=ReportStatus.RUNNING
+    )[:200]:
         _forget(report)
 
 
@@ -203,8 +213,14 @@ def obtain(kind: str, fmt: str, params: dict[str, Any], user: Any) -> Outcome:
         _forget(cached)
     rows = size_of(kind, user)
     report = ReportFile(
-        key=key, kind=kind, fmt=fmt, params=params, data_version=version, rows=rows,
-        requested_by=user, created_at=clock.now(),
+        key=key,
+        kind=kind,
+        fmt=fmt,
+        params=params,
+        data_version=version,
+        rows=rows,
+        requested_by=user,
+        created_at=clock.now(),
     )
     if rows <= int(settings.PILOT06_REPORT_SYNC_MAX_ROWS):
         content = build(kind, fmt, user, params)

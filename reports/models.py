@@ -28,7 +28,9 @@ class ReportFile(models.Model):
     params = models.JSONField(default=dict)
     data_version = models.PositiveBigIntegerField(_("phiên bản dữ liệu"))
     rows = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
     stored_name = models.CharField(max_length=80, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)

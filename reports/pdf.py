@@ -49,9 +49,14 @@ def static_path(url: str) -> str | None:
     prefix = f"{BASE_URL}{static}/" if static else BASE_URL
     if not url.startswith(prefix):
         return None
-    relative = unquote(urlsplit(url[len(prefix):]).path)
+    relative = unquote(urlsplit(url[len(prefix) :]).path)
     parts = relative.split("/")
-    if not relative or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
+    if (
+        not relative
+        or relative.startswith("/")
+        or "\\" in relative
+        or any(p in ("", ".", "..") for p in parts)
+    ):
         return None
     found = finders.find(relative) or _collected(relative)
     return str(found) if isinstance(found, str | os.PathLike) else None

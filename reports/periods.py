@@ -35,7 +35,10 @@ class Period:
                 "end": end.strftime("%d/%m/%Y"),
             }
         if self.kind == "month":
-            return _("tháng %(month)s năm %(year)s") % {"month": f"{end.month:02d}", "year": end.year}
+            return _("tháng %(month)s năm %(year)s") % {
+                "month": f"{end.month:02d}",
+                "year": end.year,
+            }
         if self.kind == "quarter":
             return _("quý %(quarter)s năm %(year)s") % {
                 "quarter": ROMAN[(end.month - 1) // 3 + 1],
@@ -68,7 +71,9 @@ def period_of(kind: str, day: dt.date) -> Period:
     return Period(kind=kind, start=start, end=day)
 
 
-def parse_period(kind: str | None, date: str | None, *, today: dt.date, first_year: int = 1) -> Period:
+def parse_period(
+    kind: str | None, date: str | None, *, today: dt.date, first_year: int = 1
+) -> Period:
     """Read ``?period=`` and ``?date=``; default: the month to date.
 
     A date in the future or before ``first_year`` (the programme's start) is

@@ -41,7 +41,9 @@ def scope_of(user: Any) -> QuerySet[PilotModel]:
     return visible_models(user).order_by()
 
 
-def within(queryset: QuerySet[Any], scope: QuerySet[PilotModel], lookup: str = "pilot_model") -> QuerySet[Any]:
+def within(
+    queryset: QuerySet[Any], scope: QuerySet[PilotModel], lookup: str = "pilot_model"
+) -> QuerySet[Any]:
     """Rows of ``queryset`` about models in ``scope``; no filter at all when the scope is everything."""
     if not scope.query.where:
         return queryset
@@ -62,7 +64,14 @@ def agencies_by_id() -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any
     agencies: dict[int, dict[str, Any]] = {}
     heads: dict[int, dict[str, Any]] = {}
     rows = Agency.objects.order_by("code").values(
-        "id", "code", "name", "heads__id", "heads__name", "heads__title", "heads__since", "heads__until"
+        "id",
+        "code",
+        "name",
+        "heads__id",
+        "heads__name",
+        "heads__title",
+        "heads__since",
+        "heads__until",
     )
     for row in rows:
         agencies.setdefault(row["id"], {"id": row["id"], "code": row["code"], "name": row["name"]})

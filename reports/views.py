@@ -56,7 +56,9 @@ REFRESH_SECONDS = 3
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     stuck_days = scope.stuck_days_or_default(request.GET.get("stuck_days"))
-    return render(request, "reports/dashboard.html", dashboard_page(request.user, stuck_days=stuck_days))
+    return render(
+        request, "reports/dashboard.html", dashboard_page(request.user, stuck_days=stuck_days)
+    )
 
 
 @login_required
@@ -97,7 +99,10 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
     if kind == "progress":
         try:
             period = parse_period(
-                request.GET.get("period"), request.GET.get("date"), today=today, first_year=settings.PILOT06_PROGRAMME_START_YEAR
+                request.GET.get("period"),
+                request.GET.get("date"),
+                today=today,
+                first_year=settings.PILOT06_PROGRAMME_START_YEAR,
             )
         except BadPeriod:
             return render(request, "reports/bad_period.html", status=400)
@@ -107,7 +112,9 @@ def _province_report(request: HttpRequest, kind: str, fmt: str) -> HttpResponseB
     except RenderError:
         return render(request, "reports/failed.html", {"kind": kind}, status=503)
     except jobs.TooManyPending as busy:
-        response = render(request, "reports/busy.html", {"kind": kind, "limit": busy.limit}, status=429)
+        response = render(
+            request, "reports/busy.html", {"kind": kind, "limit": busy.limit}, status=429
+        )
         response["Retry-After"] = str(REFRESH_SECONDS * 10)
         return response
     if outcome.status == "ready":

@@ -34,10 +34,14 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 Column = tuple[str, float]  # (Vietnamese header, width in characters)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None, bold: bool = False) -> Any:
+def _cell(
+    ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None, bold: bool = False
+) -> Any:
     """One typed cell.  Strings are forced to text, whatever they start with."""
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        value = (
+            timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        )
         number_format = number_format or DATETIME
     elif isinstance(value, dt.date):
         number_format = number_format or DATE
@@ -81,7 +85,9 @@ def _table(
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
     if totals is not None:
-        ws.append([_cell(ws, value, fmt, bold=True) for value, fmt in zip(totals, formats, strict=True)])
+        ws.append(
+            [_cell(ws, value, fmt, bold=True) for value, fmt in zip(totals, formats, strict=True)]
+        )
 
 
 def _save(wb: Workbook) -> bytes:
@@ -103,14 +109,28 @@ def progress_workbook(context: dict[str, Any]) -> bytes:
             wb,
             _("Mô hình"),
             [
-                (_("Số"), 6), (_("Tên mô hình"), 60), (_("Dữ liệu mẫu"), 10), (_("Cơ quan chủ trì"), 28),
-                (_("Trạng thái"), 20), (_("Thời hạn"), 12), (_("Thời hạn ban đầu"), 12), (_("Tiến độ (%)"), 10),
-                (_("Quá hạn (ngày)"), 10), (_("Vướng mắc"), 40),
+                (_("Số"), 6),
+                (_("Tên mô hình"), 60),
+                (_("Dữ liệu mẫu"), 10),
+                (_("Cơ quan chủ trì"), 28),
+                (_("Trạng thái"), 20),
+                (_("Thời hạn"), 12),
+                (_("Thời hạn ban đầu"), 12),
+                (_("Tiến độ (%)"), 10),
+                (_("Quá hạn (ngày)"), 10),
+                (_("Vướng mắc"), 40),
             ],
             (
                 (
-                    r["number"], r["title"], _("Có") if r["is_sample"] else "", r["lead_agency"], r["state_label"],
-                    r["deadline"], r["original_deadline"], r["progress_percent"], r["overdue_days"] or None,
+                    r["number"],
+                    r["title"],
+                    _("Có") if r["is_sample"] else "",
+                    r["lead_agency"],
+                    r["state_label"],
+                    r["deadline"],
+                    r["original_deadline"],
+                    r["progress_percent"],
+                    r["overdue_days"] or None,
                     "; ".join(r["blockers"]),
                 )
                 for r in context["rows"]
@@ -124,7 +144,10 @@ def progress_workbook(context: dict[str, Any]) -> bytes:
             (_("Đã hủy"), summary["cancelled"]),
             (_("Quá hạn"), summary["overdue"]),
             (_("Đến hạn trong %(n)s ngày") % {"n": summary["due_soon_days"]}, summary["due_soon"]),
-            (_("Không có thao tác trong %(n)s ngày") % {"n": summary["stuck_days"]}, summary["stuck"]),
+            (
+                _("Không có thao tác trong %(n)s ngày") % {"n": summary["stuck_days"]},
+                summary["stuck"],
+            ),
             (_("Đang có vướng mắc"), summary["blocked"]),
         ]
         figures += [(row["label"], row["count"]) for row in context["states"]]
@@ -151,10 +174,23 @@ def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:
     _table(
         wb,
         _("Điểm nghẽn"),
-        [(_("Nhóm"), 30), (_("Nội dung"), 36), (_("Số lượt"), 10), (_("Trung vị (ngày)"), 14),
-         (_("Bình quân (ngày)"), 14), (_("Dài nhất (ngày)"), 14)],
+        [
+            (_("Nhóm"), 30),
+            (_("Nội dung"), 36),
+            (_("Số lượt"), 10),
+            (_("Trung vị (ngày)"), 14),
+            (_("Bình quân (ngày)"), 14),
+            (_("Dài nhất (ngày)"), 14),
+        ],
         (
-            (group, row["label"], row["count"], row["median_days"], row["mean_days"], row["max_days"])
+            (
+                group,
+                row["label"],
+                row["count"],
+                row["median_days"],
+                row["mean_days"],
+                row["max_days"],
+            )
             for group, rows in groups
             for row in rows
         ),
@@ -188,36 +224,92 @@ def funding_workbook(context: dict[str, Any]) -> bytes:
         _table(
             wb,
             _("Theo mô hình"),
-            [(_("Số"), 6), (_("Tên mô hình"), 60), (_("Dữ liệu mẫu"), 10), (_("Cơ quan chủ trì"), 28),
-             (_("Trạng thái"), 20), (_("Số đợt"), 8), (_("Đề nghị (đồng)"), 18), (_("Phê duyệt (đồng)"), 18),
-             (_("Chênh lệch (đồng)"), 18), (_("Trả lại/từ chối"), 12)],
+            [
+                (_("Số"), 6),
+                (_("Tên mô hình"), 60),
+                (_("Dữ liệu mẫu"), 10),
+                (_("Cơ quan chủ trì"), 28),
+                (_("Trạng thái"), 20),
+                (_("Số đợt"), 8),
+                (_("Đề nghị (đồng)"), 18),
+                (_("Phê duyệt (đồng)"), 18),
+                (_("Chênh lệch (đồng)"), 18),
+                (_("Trả lại/từ chối"), 12),
+            ],
             (
-                (r["pilot_model__number"], r["pilot_model__title"], _("Có") if r["pilot_model__is_sample"] else "",
-                 r["pilot_model__lead_agency__name"], r["state_label"], r["rounds"], r["requested"], r["approved"],
-                 r["gap"], r["sent_back"])
+                (
+                    r["pilot_model__number"],
+                    r["pilot_model__title"],
+                    _("Có") if r["pilot_model__is_sample"] else "",
+                    r["pilot_model__lead_agency__name"],
+                    r["state_label"],
+                    r["rounds"],
+                    r["requested"],
+                    r["approved"],
+                    r["gap"],
+                    r["sent_back"],
+                )
                 for r in funding["per_model"]
             ),
             [None, None, None, None, None, COUNT, *money, COUNT],
-            totals=[None, _("Tổng cộng"), None, None, None, totals["rounds"], totals["requested"],
-                    totals["approved"], totals["gap"], totals["sent_back"]],
+            totals=[
+                None,
+                _("Tổng cộng"),
+                None,
+                None,
+                None,
+                totals["rounds"],
+                totals["requested"],
+                totals["approved"],
+                totals["gap"],
+                totals["sent_back"],
+            ],
         )
         _table(
             wb,
             _("Theo năm ngân sách"),
-            [(_("Năm ngân sách"), 14), (_("Số đợt"), 8), (_("Đề nghị (đồng)"), 18), (_("Phê duyệt (đồng)"), 18),
-             (_("Chênh lệch (đồng)"), 18)],
-            ((r["budget_year"], r["rounds"], r["requested"], r["approved"], r["gap"]) for r in funding["per_year"]),
+            [
+                (_("Năm ngân sách"), 14),
+                (_("Số đợt"), 8),
+                (_("Đề nghị (đồng)"), 18),
+                (_("Phê duyệt (đồng)"), 18),
+                (_("Chênh lệch (đồng)"), 18),
+            ],
+            (
+                (r["budget_year"], r["rounds"], r["requested"], r["approved"], r["gap"])
+                for r in funding["per_year"]
+            ),
             ["0", COUNT, *money],
-            totals=[_("Tổng cộng"), totals["rounds"], totals["requested"], totals["approved"], totals["gap"]],
+            totals=[
+                _("Tổng cộng"),
+                totals["rounds"],
+                totals["requested"],
+                totals["approved"],
+                totals["gap"],
+            ],
         )
         _table(
             wb,
             _("Theo nguồn kinh phí"),
-            [(_("Nguồn kinh phí"), 32), (_("Số đợt"), 8), (_("Đề nghị (đồng)"), 18), (_("Phê duyệt (đồng)"), 18),
-             (_("Chênh lệch (đồng)"), 18)],
-            ((r["label"], r["rounds"], r["requested"], r["approved"], r["gap"]) for r in funding["per_source"]),
+            [
+                (_("Nguồn kinh phí"), 32),
+                (_("Số đợt"), 8),
+                (_("Đề nghị (đồng)"), 18),
+                (_("Phê duyệt (đồng)"), 18),
+                (_("Chênh lệch (đồng)"), 18),
+            ],
+            (
+                (r["label"], r["rounds"], r["requested"], r["approved"], r["gap"])
+                for r in funding["per_source"]
+            ),
             [None, COUNT, *money],
-            totals=[_("Tổng cộng"), totals["rounds"], totals["requested"], totals["approved"], totals["gap"]],
+            totals=[
+                _("Tổng cộng"),
+                totals["rounds"],
+                totals["requested"],
+                totals["approved"],
+                totals["gap"],
+            ],
         )
         _anchor_sheet(wb, context)
         return _save(wb)
@@ -231,18 +323,52 @@ def accountability_workbook(context: dict[str, Any]) -> bytes:
         _table(
             wb,
             _("Trách nhiệm"),
-            [(_("Mã cơ quan"), 10), (_("Cơ quan chủ trì"), 30), (_("Người đứng đầu"), 26), (_("Chức vụ"), 16),
-             (_("Từ ngày"), 12), (_("Đến ngày"), 12), (_("Chủ trì"), 9), (_("Hoàn thành"), 11),
-             (_("Hoàn thành trễ"), 11), (_("Quá hạn"), 9), (_("Bị trả lại"), 10), (_("Bình quân ngày/bước"), 12)],
+            [
+                (_("Mã cơ quan"), 10),
+                (_("Cơ quan chủ trì"), 30),
+                (_("Người đứng đầu"), 26),
+                (_("Chức vụ"), 16),
+                (_("Từ ngày"), 12),
+                (_("Đến ngày"), 12),
+                (_("Chủ trì"), 9),
+                (_("Hoàn thành"), 11),
+                (_("Hoàn thành trễ"), 11),
+                (_("Quá hạn"), 9),
+                (_("Bị trả lại"), 10),
+                (_("Bình quân ngày/bước"), 12),
+            ],
             (
-                (r["agency"]["code"], r["agency"]["name"], (r["head"] or {}).get("name", ""),
-                 (r["head"] or {}).get("title", ""), (r["head"] or {}).get("since"), (r["head"] or {}).get("until"),
-                 r["led"], r["completed"], r["completed_late"], r["overdue"], r["returns"], r["avg_step_days"])
+                (
+                    r["agency"]["code"],
+                    r["agency"]["name"],
+                    (r["head"] or {}).get("name", ""),
+                    (r["head"] or {}).get("title", ""),
+                    (r["head"] or {}).get("since"),
+                    (r["head"] or {}).get("until"),
+                    r["led"],
+                    r["completed"],
+                    r["completed_late"],
+                    r["overdue"],
+                    r["returns"],
+                    r["avg_step_days"],
+                )
                 for r in context["rows"]
             ),
             [None, None, None, None, DATE, DATE, COUNT, COUNT, COUNT, COUNT, COUNT, DAYS],
-            totals=[None, _("Tổng cộng"), None, None, None, None, totals["led"], totals["completed"],
-                    totals["completed_late"], totals["overdue"], totals["returns"], None],
+            totals=[
+                None,
+                _("Tổng cộng"),
+                None,
+                None,
+                None,
+                None,
+                totals["led"],
+                totals["completed"],
+                totals["completed_late"],
+                totals["overdue"],
+                totals["returns"],
+                None,
+            ],
         )
         _bottleneck_sheet(wb, context["bottlenecks"])
         _anchor_sheet(wb, context)

@@ -57,7 +57,10 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def people(db: Any) -> dict[str, User]:
-    return {key: make_user(username, code, *roles) for key, (username, code, roles) in ROLE_PEOPLE.items()}
+    return {
+        key: make_user(username, code, *roles)
+        for key, (username, code, roles) in ROLE_PEOPLE.items()
+    }
 
 
 @pytest.fixture

@@ -47,7 +47,10 @@ def agency(code: str) -> Agency:
             found = AgencyFactory(code=c, name=name, kind=kind)
             if not found.heads.exists():
                 AgencyHead.objects.create(
-                    agency=found, name=f"Thủ trưởng {c}", title="Giám đốc", email=f"head.{c.lower()}@example.vn",
+                    agency=found,
+                    name=f"Thủ trưởng {c}",
+                    title="Giám đốc",
+                    email=f"head.{c.lower()}@example.vn",
                     since=dt.date(2024, 1, 1),
                 )
             return found
@@ -62,7 +65,9 @@ def make_user(username: str, agency_code: str, *roles: str) -> User:
     return User.objects.get(pk=user.pk)  # fresh: no cached roles
 
 
-def registration_data(number: int = 6, *, agency_code: str = "SYT", officer: str = "officer_syt", **overrides: Any) -> dict[str, Any]:
+def registration_data(
+    number: int = 6, *, agency_code: str = "SYT", officer: str = "officer_syt", **overrides: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "number": number,
         "title": f"Mô hình thử nghiệm {number}",
@@ -104,7 +109,9 @@ def approval_data(amount: int = 1_000_000_000, **overrides: Any) -> dict[str, An
 
 
 def evidence_pdf(name: str = "bien-ban.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def completion_data(**overrides: Any) -> dict[str, Any]:
@@ -126,7 +133,9 @@ class DeclaredSizeUpload(SimpleUploadedFile):
 
 def exe_named_pdf(name: str = "bao-cao.pdf") -> SimpleUploadedFile:
     """Windows executable bytes under a PDF name and content type."""
-    return SimpleUploadedFile(name, b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120, content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120, content_type="application/pdf"
+    )
 
 
 class Driver:
@@ -136,32 +145,57 @@ class Driver:
         self.p = people
 
     def register(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return services.pilot_model_register(actor=self.p["officer"], data=registration_data(number, **overrides))
+        return services.pilot_model_register(
+            actor=self.p["officer"], data=registration_data(number, **overrides)
+        )
 
-    def act(self, action: str, pm: PilotModel, who: str, data: dict[str, Any] | None = None, files: Any = ()) -> PilotModel:
-        return services.perform(action, pilot_model_id=pm.pk, actor=self.p[who], data=data or {}, files=files)
+    def act(
+        self,
+        action: str,
+        pm: PilotModel,
+        who: str,
+        data: dict[str, Any] | None = None,
+        files: Any = (),
+    ) -> PilotModel:
+        return services.perform(
+            action, pilot_model_id=pm.pk, actor=self.p[who], data=data or {}, files=files
+        )
 
     def approved(self, number: int = 6, **overrides: Any) -> PilotModel:
         pm = self.register(number, **overrides)
         return self.act("approve_registration", pm, "police")
 
     def funding_requested(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("request_funding", self.approved(number, **overrides), "officer", funding_data())
+        return self.act(
+            "request_funding", self.approved(number, **overrides), "officer", funding_data()
+        )
 
     def financed(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("approve_funding", self.funding_requested(number, **overrides), "finance", approval_data())
+        return self.act(
+            "approve_funding",
+            self.funding_requested(number, **overrides),
+            "finance",
+            approval_data(),
+        )
 
     def deploying(self, number: int = 6, **overrides: Any) -> PilotModel:
         return self.act(
-            "start_deployment", self.financed(number, **overrides), "officer", {"start_date": clock.today().isoformat()}
+            "start_deployment",
+            self.financed(number, **overrides),
+            "officer",
+            {"start_date": clock.today().isoformat()},
         )
 
     def completion_submitted(self, number: int = 6, **overrides: Any) -> PilotModel:
         pm = self.deploying(number, **overrides)
-        return self.act("submit_completion", pm, "officer", completion_data(), files=[evidence_pdf()])
+        return self.act(
+            "submit_completion", pm, "officer", completion_data(), files=[evidence_pdf()]
+        )
 
     def verified(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("verify_completion", self.completion_submitted(number, **overrides), "police")
+        return self.act(
+            "verify_completion", self.completion_submitted(number, **overrides), "police"
+        )
 
     def completed(self, number: int = 6, **overrides: Any) -> PilotModel:
         return self.act("sign_off", self.verified(number, **overrides), "leader")
@@ -170,34 +204,67 @@ class Driver:
 
     def returned(self, number: int = 6, **overrides: Any) -> PilotModel:
         """(registered, —) with the last registration step returned."""
-        return self.act("return_registration", self.register(number, **overrides), "police", {"comment": "Bổ sung hồ sơ"})
+        return self.act(
+            "return_registration",
+            self.register(number, **overrides),
+            "police",
+            {"comment": "Bổ sung hồ sơ"},
+        )
 
     def withdrawn(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("withdraw", self.register(number, **overrides), "officer", {"comment": "Rút đăng ký"})
+        return self.act(
+            "withdraw", self.register(number, **overrides), "officer", {"comment": "Rút đăng ký"}
+        )
 
     def funding_returned(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("return_funding", self.funding_requested(number, **overrides), "finance", {"comment": "Thiếu thuyết minh"})
+        return self.act(
+            "return_funding",
+            self.funding_requested(number, **overrides),
+            "finance",
+            {"comment": "Thiếu thuyết minh"},
+        )
 
     def funding_rejected(self, number: int = 6, **overrides: Any) -> PilotModel:
         """(registered, —), registration approved, with a no_funding blocker set by finance."""
-        return self.act("reject_funding", self.funding_requested(number, **overrides), "finance", {"comment": "Chưa bố trí được"})
+        return self.act(
+            "reject_funding",
+            self.funding_requested(number, **overrides),
+            "finance",
+            {"comment": "Chưa bố trí được"},
+        )
 
-    def extra_round(self, number: int = 6, *, base: str = "financed", **overrides: Any) -> PilotModel:
+    def extra_round(
+        self, number: int = 6, *, base: str = "financed", **overrides: Any
+    ) -> PilotModel:
         """An additional funding round pending while financed or deploying."""
         pm = getattr(self, base)(number, **overrides)
         return self.act("request_funding", pm, "officer", funding_data(500_000_000))
 
     def completion_returned(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("return_completion", self.completion_submitted(number, **overrides), "police", {"comment": "Thiếu biên bản"})
+        return self.act(
+            "return_completion",
+            self.completion_submitted(number, **overrides),
+            "police",
+            {"comment": "Thiếu biên bản"},
+        )
 
     def signoff_returned(self, number: int = 6, **overrides: Any) -> PilotModel:
-        return self.act("return_signoff", self.verified(number, **overrides), "leader", {"comment": "Xác minh lại"})
+        return self.act(
+            "return_signoff",
+            self.verified(number, **overrides),
+            "leader",
+            {"comment": "Xác minh lại"},
+        )
 
-    def blocked(self, pm: PilotModel, who: str = "officer", reason: str = "data_quality") -> PilotModel:
+    def blocked(
+        self, pm: PilotModel, who: str = "officer", reason: str = "data_quality"
+    ) -> PilotModel:
         return self.act("set_blocker", pm, who, {"reason": reason, "note": "Dữ liệu chưa sạch"})
 
     def cancelled(self, pm: PilotModel) -> PilotModel:
-        return self.act("cancel", pm, "leader", {"decision_number": "99/QĐ-UBND", "comment": "Dừng thí điểm"})
+        return self.act(
+            "cancel", pm, "leader", {"decision_number": "99/QĐ-UBND", "comment": "Dừng thí điểm"}
+        )
 
 
 ROLE_PEOPLE = {
@@ -289,7 +356,10 @@ def model_snapshot(pilot_model_id: int) -> dict[str, Any]:
 
 def all_people() -> dict[str, User]:
     """Everyone of ``ROLE_PEOPLE`` and the outsider, keyed as the Driver knows them."""
-    people = {key: make_user(username, code, *roles) for key, (username, code, roles) in ROLE_PEOPLE.items()}
+    people = {
+        key: make_user(username, code, *roles)
+        for key, (username, code, roles) in ROLE_PEOPLE.items()
+    }
     people["outsider"] = make_user(*OUTSIDER[:2], *OUTSIDER[2])
     return people
 

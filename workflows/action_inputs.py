@@ -38,7 +38,9 @@ class ActionForm(forms.Form):
     """
 
     version = forms.IntegerField(required=False, min_value=1)
-    api_help: ClassVar[dict[str, str]] = {"version": "The version you last read; a stale one answers 409."}
+    api_help: ClassVar[dict[str, str]] = {
+        "version": "The version you last read; a stale one answers 409."
+    }
 
 
 class CommentForm(ActionForm):
@@ -46,7 +48,9 @@ class CommentForm(ActionForm):
 
 
 class RequiredCommentForm(ActionForm):
-    comment = forms.CharField(max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")})
+    comment = forms.CharField(
+        max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")}
+    )
     api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "comment": "Required: the reason."}
 
 
@@ -95,7 +99,9 @@ class ModelFieldsForm(ActionForm):
     deadline = forms.DateField()
     needs_funding = StrictBooleanField(required=False)
     needs_population_db_connection = StrictBooleanField(required=False)
-    deliverables = RowsField(row_form=DeliverableForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
+    deliverables = RowsField(
+        row_form=DeliverableForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name"
+    )
     is_sample = StrictBooleanField(required=False)
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
@@ -168,7 +174,9 @@ class RequestFundingForm(ActionForm):
     funding_source = forms.ChoiceField(choices=FundingSource.choices)
     spending_kind = forms.ChoiceField(choices=SpendingKind.choices)
     budget_year = forms.IntegerField(min_value=2020, max_value=2100)
-    lines = RowsField(row_form=FundingLineForm, min_rows=1, max_rows=MAX_BUDGET_LINES, unique="item")
+    lines = RowsField(
+        row_form=FundingLineForm, min_rows=1, max_rows=MAX_BUDGET_LINES, unique="item"
+    )
     justification = forms.CharField(max_length=10000)
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
@@ -221,14 +229,21 @@ class StartDeploymentForm(ActionForm):
 
 class ReportProgressForm(ActionForm):
     percent = forms.IntegerField(min_value=0, max_value=100)
-    deliverables = RowsField(row_form=AchievedForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
+    deliverables = RowsField(
+        row_form=AchievedForm, required=False, max_rows=MAX_DELIVERABLES, unique="name"
+    )
     note = forms.CharField(required=False, max_length=4000)
 
 
 class SubmitCompletionForm(ActionForm):
-    deliverables = RowsField(row_form=AchievedForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name")
+    deliverables = RowsField(
+        row_form=AchievedForm, min_rows=1, max_rows=MAX_DELIVERABLES, unique="name"
+    )
     summary = forms.CharField(max_length=10000)
-    api_help: ClassVar[dict[str, str]] = {**ActionForm.api_help, "deliverables": "Every deliverable, by name."}
+    api_help: ClassVar[dict[str, str]] = {
+        **ActionForm.api_help,
+        "deliverables": "Every deliverable, by name.",
+    }
 
 
 class SetBlockerForm(ActionForm):
@@ -254,7 +269,9 @@ class UpdateDetailsForm(ActionForm):
     tasks = forms.CharField(required=False, max_length=10000)
     coordinating_agencies = CodeListField(required=False, max_items=MAX_AGENCY_CODES)
     responsible_officer = forms.CharField(required=False, max_length=150)
-    deliverables = RowsField(row_form=DeliverableForm, required=False, max_rows=MAX_DELIVERABLES, unique="name")
+    deliverables = RowsField(
+        row_form=DeliverableForm, required=False, max_rows=MAX_DELIVERABLES, unique="name"
+    )
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
         "deliverables": "The full new list; until completion is submitted.",
@@ -267,7 +284,13 @@ class UpdateDetailsForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(name) not in (None, "", []) for name in ("tasks", "responsible_officer", "deliverables")) and data.get("coordinating_agencies") is None:
+        if (
+            not any(
+                data.get(name) not in (None, "", [])
+                for name in ("tasks", "responsible_officer", "deliverables")
+            )
+            and data.get("coordinating_agencies") is None
+        ):
             raise ValidationError(_("Không có thông tin nào được thay đổi."), code="empty")
         return data
 
@@ -307,7 +330,9 @@ class RecordDbPermissionForm(ActionForm):
 
 class CancelForm(ActionForm):
     decision_number = forms.CharField(max_length=60, validators=[decision_number_validator])
-    comment = forms.CharField(max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")})
+    comment = forms.CharField(
+        max_length=4000, error_messages={"required": _("Cần ghi rõ lý do (ý kiến).")}
+    )
     api_help: ClassVar[dict[str, str]] = {
         **ActionForm.api_help,
         "decision_number": "e.g. 1234/QĐ-UBND",
@@ -319,12 +344,15 @@ def officer_of(username: str, agency: Agency) -> Any:
     """The user named, who must be an active officer of ``agency``."""
     user = (
         get_user_model()
-        .objects.filter(username=username, is_active=True, official__agency=agency, groups__name="officer")
+        .objects.filter(
+            username=username, is_active=True, official__agency=agency, groups__name="officer"
+        )
         .first()
     )
     if user is None:
         raise ValidationError(
-            _("%(user)s không phải cán bộ của %(agency)s.") % {"user": username, "agency": agency.code},
+            _("%(user)s không phải cán bộ của %(agency)s.")
+            % {"user": username, "agency": agency.code},
             code="not_officer",
         )
     return user

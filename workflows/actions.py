@@ -171,7 +171,9 @@ def actions_of_node(node: str) -> list[str]:
 
 def not_open(ctx: Context) -> str | None:
     if ctx.pilot_model.state in (State.COMPLETED, State.CANCELLED):
-        return _("Mô hình đã %(state)s; không thể thao tác.") % {"state": State(ctx.pilot_model.state).label.lower()}
+        return _("Mô hình đã %(state)s; không thể thao tác.") % {
+            "state": State(ctx.pilot_model.state).label.lower()
+        }
     return None
 
 
@@ -184,7 +186,9 @@ def expect(ctx: Context, *, states: Sequence[str], pending: str | None) -> str |
     current = ctx.pending.kind if ctx.pending else None
     if current != pending:
         if pending is None:
-            return _("Đang chờ bước “%(step)s”; hãy đợi quyết định.") % {"step": routing.step_label(str(current))}
+            return _("Đang chờ bước “%(step)s”; hãy đợi quyết định.") % {
+                "step": routing.step_label(str(current))
+            }
         return _("Không có bước chờ phù hợp cho thao tác này.")
     return None
 

@@ -49,7 +49,14 @@ class PilotModelAdmin(CaseDataAdmin):
 
 @admin.register(FundingRequest)
 class FundingRequestAdmin(CaseDataAdmin):
-    list_display = ["pilot_model", "round", "amount", "approved_amount", "funding_source", "budget_year"]
+    list_display = [
+        "pilot_model",
+        "round",
+        "amount",
+        "approved_amount",
+        "funding_source",
+        "budget_year",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -90,4 +97,6 @@ class _ReadOnlyFlowAdmin:
 for _model in (Process, Task):
     _stock = type(admin.site._registry[_model])
     admin.site.unregister(_model)
-    admin.site.register(_model, type(f"ReadOnly{_stock.__name__}", (_ReadOnlyFlowAdmin, _stock), {}))
+    admin.site.register(
+        _model, type(f"ReadOnly{_stock.__name__}", (_ReadOnlyFlowAdmin, _stock), {})
+    )

@@ -62,7 +62,9 @@ def task_claim(*, task_id: Any, actor: Any) -> Task:
         with transaction.atomic(), _locked(task):
             task.refresh_from_db()
             if task.status != STATUS.NEW or task.owner_id is not None:
-                raise Conflict(_("Việc này đã có người nhận hoặc đã được xử lý; hãy tải lại trang."))
+                raise Conflict(
+                    _("Việc này đã có người nhận hoặc đã được xử lý; hãy tải lại trang.")
+                )
             task.flow_task.activation_class(task).assign(actor)
     except FlowLockFailed:
         raise _busy() from None
@@ -80,7 +82,9 @@ def task_unclaim(*, task_id: Any, actor: Any) -> Task:
         with transaction.atomic(), _locked(task):
             task.refresh_from_db()
             if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
-                raise Conflict(_("Bạn không còn giữ việc này (đã được xử lý hoặc trả lại); hãy tải lại trang."))
+                raise Conflict(
+                    _("Bạn không còn giữ việc này (đã được xử lý hoặc trả lại); hãy tải lại trang.")
+                )
             task.flow_task.activation_class(task).unassign()
     except FlowLockFailed:
         raise _busy() from None

@@ -146,7 +146,9 @@ def check(files: Sequence[Any]) -> list[CheckedFile]:
     """
     limit = settings.EVIDENCE_MAX_BYTES
     if len(files) > settings.EVIDENCE_MAX_FILES:
-        raise Invalid({"files": [_("Tối đa %(n)s tệp cho mỗi lần gửi.") % {"n": settings.EVIDENCE_MAX_FILES}]})
+        raise Invalid(
+            {"files": [_("Tối đa %(n)s tệp cho mỗi lần gửi.") % {"n": settings.EVIDENCE_MAX_FILES}]}
+        )
     errors: list[str] = []
     accepted: dict[str, CheckedFile] = {}
     for upload in files:
@@ -184,7 +186,9 @@ def store(accepted: list[CheckedFile]) -> list[StoredFile]:
         with (root / stored_name).open("wb") as out:
             for chunk in _chunks(item.upload):
                 out.write(chunk)
-        stored.append(StoredFile(item.name, stored_name, CONTENT_TYPES[item.kind], item.size, item.sha256))
+        stored.append(
+            StoredFile(item.name, stored_name, CONTENT_TYPES[item.kind], item.size, item.sha256)
+        )
     return stored
 
 

@@ -66,7 +66,9 @@ class JSONValueField(forms.Field):
             try:
                 return json.loads(value)
             except ValueError as exc:
-                raise ValidationError(_("Dữ liệu không đúng định dạng JSON."), code="invalid") from exc
+                raise ValidationError(
+                    _("Dữ liệu không đúng định dạng JSON."), code="invalid"
+                ) from exc
         return value
 
 
@@ -79,7 +81,13 @@ class RowsField(JSONValueField):
     """
 
     def __init__(
-        self, *, row_form: type[forms.Form], min_rows: int = 0, max_rows: int = 200, unique: str = "", **kwargs: Any
+        self,
+        *,
+        row_form: type[forms.Form],
+        min_rows: int = 0,
+        max_rows: int = 200,
+        unique: str = "",
+        **kwargs: Any,
     ) -> None:
         self.row_form = row_form
         self.min_rows = min_rows
@@ -91,12 +99,16 @@ class RowsField(JSONValueField):
         value = self.to_python(value)
         if value in (None, []):
             if self.required or self.min_rows:
-                raise ValidationError(_("Cần ít nhất %(n)s dòng.") % {"n": max(1, self.min_rows)}, code="required")
+                raise ValidationError(
+                    _("Cần ít nhất %(n)s dòng.") % {"n": max(1, self.min_rows)}, code="required"
+                )
             return [] if value == [] else None
         if not isinstance(value, list):
             raise ValidationError(_("Phải là một danh sách."), code="invalid")
         if len(value) < self.min_rows:
-            raise ValidationError(_("Cần ít nhất %(n)s dòng.") % {"n": self.min_rows}, code="min_rows")
+            raise ValidationError(
+                _("Cần ít nhất %(n)s dòng.") % {"n": self.min_rows}, code="min_rows"
+            )
         if len(value) > self.max_rows:
             raise ValidationError(_("Tối đa %(n)s dòng.") % {"n": self.max_rows}, code="max_rows")
         rows: list[dict[str, Any]] = []
@@ -112,7 +124,10 @@ class RowsField(JSONValueField):
                 for field, messages in form.errors.items():
                     for message in messages:
                         errors.append(
-                            str(_("Dòng %(i)s, %(field)s: %(message)s") % {"i": index, "field": field, "message": message})
+                            str(
+                                _("Dòng %(i)s, %(field)s: %(message)s")
+                                % {"i": index, "field": field, "message": message}
+                            )
                         )
         if errors:
             raise ValidationError(errors)
@@ -127,7 +142,12 @@ class RowsField(JSONValueField):
         for index, row in enumerate(rows, start=1):
             key = row.get(self.unique)
             if key in first:
-                errors.append(str(_("Dòng %(i)s trùng “%(key)s” với dòng %(j)s.") % {"i": index, "key": key, "j": first[key]}))
+                errors.append(
+                    str(
+                        _("Dòng %(i)s trùng “%(key)s” với dòng %(j)s.")
+                        % {"i": index, "key": key, "j": first[key]}
+                    )
+                )
             else:
                 first[key] = index
         if errors:
@@ -151,7 +171,9 @@ class ObjectField(JSONValueField):
             raise ValidationError(_("Phải là một đối tượng."), code="invalid")
         form = self.form(data=dict(value))
         if not form.is_valid():
-            raise ValidationError([f"{field}: {m}" for field, msgs in form.errors.items() for m in msgs])
+            raise ValidationError(
+                [f"{field}: {m}" for field, msgs in form.errors.items() for m in msgs]
+            )
         return form.cleaned_data
 
 
@@ -185,7 +207,9 @@ class CodeListField(JSONValueField):
         if value is None:
             return []
         # A NUL can never be a code, and PostgreSQL refuses it in a query (a 500).
-        if not isinstance(value, list) or not all(isinstance(v, str) and "\x00" not in v for v in value):
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and "\x00" not in v for v in value
+        ):
             raise ValidationError(_("Phải là danh sách mã."), code="invalid")
         return value
 

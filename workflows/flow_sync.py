@@ -89,7 +89,9 @@ def rescope_agency_tasks(pilot_model: PilotModel) -> None:
         return
     permission = agency_permission(pilot_model.lead_agency_id)
     officers = set(
-        get_user_model().objects.filter(official__agency_id=pilot_model.lead_agency_id).values_list("pk", flat=True)
+        get_user_model()
+        .objects.filter(official__agency_id=pilot_model.lead_agency_id)
+        .values_list("pk", flat=True)
     )
     for task in open_tasks(pilot_model.process):
         if task.flow_task.name not in routing.AGENCY_NODES:
@@ -122,12 +124,18 @@ def assert_in_step(pilot_model: PilotModel) -> None:
     if process is None:
         raise OutOfStep(f"model {pilot_model.number} has no process")
     process.refresh_from_db()
-    pending = pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request").first()
+    pending = (
+        pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request").first()
+    )
     pending_kind = pending.kind if pending else None
     expected = routing.names(routing.expected_main_nodes(pilot_model, pending_kind))
-    round_processes = FundingRequest.objects.filter(pilot_model=pilot_model, process__isnull=False).values("process_id")
+    round_processes = FundingRequest.objects.filter(
+        pilot_model=pilot_model, process__isnull=False
+    ).values("process_id")
     tasks = list(
-        Task.objects.filter(Q(process_id=process.pk) | Q(process_id__in=round_processes), status__in=OPEN_TASK)
+        Task.objects.filter(
+            Q(process_id=process.pk) | Q(process_id__in=round_processes), status__in=OPEN_TASK
+        )
         .select_related("process__funding_request")
         .order_by("id")
     )
@@ -139,7 +147,9 @@ def assert_in_step(pilot_model: PilotModel) -> None:
         State.CANCELLED: PROCESS.CANCELED,
     }.get(pilot_model.state, PROCESS.NEW)
     if process.status != wanted_status:
-        raise OutOfStep(f"model {pilot_model.number}: process {process.status}, expected {wanted_status}")
+        raise OutOfStep(
+            f"model {pilot_model.number}: process {process.status}, expected {wanted_status}"
+        )
     # Additional funding rounds: only the pending one may have an open task, and it must.
     by_round: dict[int, tuple[FundingRequest, list[Task]]] = {}
     for task in tasks:
@@ -154,4 +164,6 @@ def assert_in_step(pilot_model: PilotModel) -> None:
         round_open = _names(round_tasks)
         should_be_open = pending is not None and request.step_id == pending.pk
         if round_open != (round_expected if should_be_open else []):
-            raise OutOfStep(f"model {pilot_model.number} round {request.round}: open tasks {round_open}")
+            raise OutOfStep(
+                f"model {pilot_model.number} round {request.round}: open tasks {round_open}"
+            )

@@ -99,7 +99,9 @@ def _last_outcome(activation: Any, kind: str) -> str | None:
     return step.outcome if step else None
 
 
-def make_flow(name: str, base: type, nodes: dict[str, Any], *, doc: str, module: str = __name__) -> Any:
+def make_flow(
+    name: str, base: type, nodes: dict[str, Any], *, doc: str, module: str = __name__
+) -> Any:
     """A flow class with these nodes.
 
     viewflow links a flow's nodes to each other when its class is made, so a
@@ -107,7 +109,9 @@ def make_flow(name: str, base: type, nodes: dict[str, Any], *, doc: str, module:
     parent.  A flow that adds a node (docs/extending.md) is therefore made
     from fresh nodes: ``main_nodes()`` with its own added or replaced.
     """
-    return type(name, (base,), {"__module__": module, "__qualname__": name, "__doc__": doc, **nodes})
+    return type(
+        name, (base,), {"__module__": module, "__qualname__": name, "__doc__": doc, **nodes}
+    )
 
 
 class MainFlowBase(flow.Flow):  # type: ignore[misc]
@@ -155,7 +159,10 @@ def main_nodes() -> dict[str, Any]:
         ),
         "plan_decided": (
             Switch()
-            .Case(this.funding_appraisal, lambda act: _pilot_model(act).state == State.FUNDING_REQUESTED)
+            .Case(
+                this.funding_appraisal,
+                lambda act: _pilot_model(act).state == State.FUNDING_REQUESTED,
+            )
             .Case(this.deploy, lambda act: _pilot_model(act).state == State.DEPLOYING)
         ),
         "funding_appraisal": (
@@ -165,7 +172,9 @@ def main_nodes() -> dict[str, Any]:
             .Next(this.funding_decided)
         ),
         "funding_decided": (
-            If(lambda act: _pilot_model(act).state == State.FINANCED).Then(this.start_deployment).Else(this.plan)
+            If(lambda act: _pilot_model(act).state == State.FINANCED)
+            .Then(this.start_deployment)
+            .Else(this.plan)
         ),
         "start_deployment": (
             Decision()
@@ -197,13 +206,20 @@ def main_nodes() -> dict[str, Any]:
             .Next(this.signoff_decided)
         ),
         "signoff_decided": (
-            If(lambda act: _pilot_model(act).state == State.COMPLETED).Then(this.end).Else(this.deploy)
+            If(lambda act: _pilot_model(act).state == State.COMPLETED)
+            .Then(this.end)
+            .Else(this.deploy)
         ),
         "end": End(),
     }
 
 
-PilotFlow = make_flow("PilotFlow", MainFlowBase, main_nodes(), doc="One process per pilot model, from registration to sign-off.")
+PilotFlow = make_flow(
+    "PilotFlow",
+    MainFlowBase,
+    main_nodes(),
+    doc="One process per pilot model, from registration to sign-off.",
+)
 
 
 class RoundFlowBase(flow.Flow):  # type: ignore[misc]
@@ -235,5 +251,8 @@ def round_nodes() -> dict[str, Any]:
 
 
 FundingRoundFlow = make_flow(
-    "FundingRoundFlow", RoundFlowBase, round_nodes(), doc="An additional funding round while financed or deploying."
+    "FundingRoundFlow",
+    RoundFlowBase,
+    round_nodes(),
+    doc="An additional funding round while financed or deploying.",
 )

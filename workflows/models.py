@@ -43,7 +43,10 @@ class PilotModel(FSMModelMixin, models.Model):
     is_sample = models.BooleanField(_("dữ liệu mẫu"), default=False)
     tasks = models.TextField(_("nhiệm vụ (rõ việc)"))
     lead_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="led_models", verbose_name=_("cơ quan chủ trì")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="led_models",
+        verbose_name=_("cơ quan chủ trì"),
     )
     coordinating_agencies = models.ManyToManyField(
         Agency, blank=True, related_name="coordinated_models", verbose_name=_("cơ quan phối hợp")
@@ -57,10 +60,16 @@ class PilotModel(FSMModelMixin, models.Model):
     needs_population_db_connection = models.BooleanField(
         _("cần kết nối CSDL quốc gia về dân cư"), default=False
     )
-    db_permission_number = models.CharField(_("số văn bản cho phép kết nối"), max_length=60, blank=True)
+    db_permission_number = models.CharField(
+        _("số văn bản cho phép kết nối"), max_length=60, blank=True
+    )
     db_permission_date = models.DateField(_("ngày văn bản cho phép"), null=True, blank=True)
     state = FSMField(
-        _("trạng thái"), default=State.REGISTERED, choices=State.choices, protected=True, db_index=True
+        _("trạng thái"),
+        default=State.REGISTERED,
+        choices=State.choices,
+        protected=True,
+        db_index=True,
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     start_date = models.DateField(_("ngày bắt đầu triển khai"), null=True, blank=True)
@@ -77,7 +86,9 @@ class PilotModel(FSMModelMixin, models.Model):
         verbose_name = _("mô hình điểm")
         verbose_name_plural = _("mô hình điểm")
         constraints = [
-            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="progress_at_most_100"
+            ),
             models.CheckConstraint(condition=Q(number__gt=0), name="model_number_positive"),
         ]
 
@@ -117,8 +128,13 @@ class PilotModel(FSMModelMixin, models.Model):
     def registration_approved(self) -> bool:
         steps = self.prefetched_steps()
         if steps is not None:
-            return any(s.kind == StepKind.REGISTRATION_REVIEW and s.outcome == Outcome.APPROVED for s in steps)
-        return self.steps.filter(kind=StepKind.REGISTRATION_REVIEW, outcome=Outcome.APPROVED).exists()
+            return any(
+                s.kind == StepKind.REGISTRATION_REVIEW and s.outcome == Outcome.APPROVED
+                for s in steps
+            )
+        return self.steps.filter(
+            kind=StepKind.REGISTRATION_REVIEW, outcome=Outcome.APPROVED
+        ).exists()
 
     # Transitions: the state and the fields that belong with it, nothing else.
 
@@ -161,7 +177,9 @@ class LeadAgencyTerm(models.Model):
         ordering = ["since", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["pilot_model"], condition=Q(until__isnull=True), name="one_current_lead_term"
+                fields=["pilot_model"],
+                condition=Q(until__isnull=True),
+                name="one_current_lead_term",
             )
         ]
 
@@ -172,7 +190,9 @@ class LeadAgencyTerm(models.Model):
 class Deliverable(models.Model):
     """A measurable product: name, unit, target and, later, the achieved number."""
 
-    pilot_model = models.ForeignKey(PilotModel, on_delete=models.CASCADE, related_name="deliverables")
+    pilot_model = models.ForeignKey(
+        PilotModel, on_delete=models.CASCADE, related_name="deliverables"
+    )
     name = models.CharField(_("sản phẩm"), max_length=200)
     unit = models.CharField(_("đơn vị tính"), max_length=50)
     target = models.PositiveBigIntegerField(_("chỉ tiêu"))
@@ -199,9 +219,13 @@ class Blocker(models.Model):
     pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="blockers")
     reason = models.CharField(_("lý do"), max_length=40, choices=BlockerReason.choices)
     note = models.TextField(_("ghi chú"), blank=True)
-    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    set_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     set_at = models.DateTimeField()
-    cleared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     cleared_at = models.DateTimeField(null=True, blank=True)
     clear_comment = models.TextField(blank=True)
 
@@ -222,18 +246,26 @@ class Blocker(models.Model):
 class FundingRequest(models.Model):
     """One funding round: the request, its budget lines, and Finance's decision."""
 
-    pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="funding_requests")
+    pilot_model = models.ForeignKey(
+        PilotModel, on_delete=models.PROTECT, related_name="funding_requests"
+    )
     round = models.PositiveSmallIntegerField()
-    step = models.OneToOneField(ApprovalStep, on_delete=models.PROTECT, related_name="funding_request")
+    step = models.OneToOneField(
+        ApprovalStep, on_delete=models.PROTECT, related_name="funding_request"
+    )
     amount = models.BigIntegerField(_("số tiền đề xuất"))
-    funding_source = models.CharField(_("nguồn kinh phí"), max_length=30, choices=FundingSource.choices)
+    funding_source = models.CharField(
+        _("nguồn kinh phí"), max_length=30, choices=FundingSource.choices
+    )
     spending_kind = models.CharField(_("loại chi"), max_length=20, choices=SpendingKind.choices)
     budget_year = models.PositiveSmallIntegerField(_("năm ngân sách"))
     justification = models.TextField(_("thuyết minh"))
     approved_amount = models.BigIntegerField(_("số tiền phê duyệt"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
-    it_appraisal_number = models.CharField(_("số văn bản thẩm định CNTT"), max_length=60, blank=True)
+    it_appraisal_number = models.CharField(
+        _("số văn bản thẩm định CNTT"), max_length=60, blank=True
+    )
     it_appraisal_date = models.DateField(_("ngày thẩm định CNTT"), null=True, blank=True)
     # An additional round runs as a small flow of its own (VIEWFLOW.md).
     process = models.OneToOneField(
@@ -250,7 +282,8 @@ class FundingRequest(models.Model):
                 name="approved_at_most_requested",
             ),
             models.CheckConstraint(
-                condition=Q(budget_year__gte=2000) & Q(budget_year__lte=2100), name="budget_year_sane"
+                condition=Q(budget_year__gte=2000) & Q(budget_year__lte=2100),
+                name="budget_year_sane",
             ),
             models.UniqueConstraint(fields=["pilot_model", "round"], name="funding_round_unique"),
         ]
@@ -273,7 +306,9 @@ class FundingLine(models.Model):
 
 
 class ProgressReport(models.Model):
-    pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="progress_reports")
+    pilot_model = models.ForeignKey(
+        PilotModel, on_delete=models.PROTECT, related_name="progress_reports"
+    )
     percent = models.PositiveSmallIntegerField()
     achieved = models.JSONField(default=list)
     note = models.TextField(blank=True)
@@ -282,7 +317,9 @@ class ProgressReport(models.Model):
 
     class Meta:
         ordering = ["reported_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100")]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100")
+        ]
 
     def __str__(self) -> str:
         return f"{self.percent}% ({self.reported_at:%d/%m/%Y})"
@@ -291,7 +328,9 @@ class ProgressReport(models.Model):
 class CompletionReport(models.Model):
     """One round of the completion report, with its evidence and its two decisions."""
 
-    pilot_model = models.ForeignKey(PilotModel, on_delete=models.PROTECT, related_name="completion_reports")
+    pilot_model = models.ForeignKey(
+        PilotModel, on_delete=models.PROTECT, related_name="completion_reports"
+    )
     summary = models.TextField()
     achieved = models.JSONField(default=list)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

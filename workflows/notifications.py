@@ -27,6 +27,7 @@ from .routing import OPEN_TASK
 
 log = logging.getLogger(__name__)
 
+
 def _recipients_for_permission(permission: str) -> list[str]:
     """Who holds a task's queue: a role's members, or the officers of an agency."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
@@ -69,13 +70,18 @@ def task_created(pilot_model_id: int) -> None:
     # The new open tasks of the main process, then of the extra rounds, in one read.
     tasks = (
         Task.objects.filter(
-            Q(process_id=pilot_model.process_id) | Q(process__funding_request__pilot_model=pilot_model),
+            Q(process_id=pilot_model.process_id)
+            | Q(process__funding_request__pilot_model=pilot_model),
             status__in=OPEN_TASK,
             created__gte=since,
         )
         .select_related("owner")
         .order_by(
-            Case(When(process_id=pilot_model.process_id, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            Case(
+                When(process_id=pilot_model.process_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
             "process_id",
             "id",
         )
@@ -87,7 +93,8 @@ def task_created(pilot_model_id: int) -> None:
             subject = _("[pilot06] Việc cần làm: %(title)s – Mô hình %(n)s") % facts
             body = "\n".join(
                 [
-                    _("Mô hình %(n)s: %(title)s") % {"n": pilot_model.number, "title": pilot_model.title},
+                    _("Mô hình %(n)s: %(title)s")
+                    % {"n": pilot_model.number, "title": pilot_model.title},
                     _("Việc cần làm: %(title)s") % facts,
                     _("Thời hạn mô hình: %(d)s") % {"d": pilot_model.deadline.strftime("%d/%m/%Y")},
                     "",
@@ -103,14 +110,20 @@ def task_created(pilot_model_id: int) -> None:
 
 def step_decided(step_id: int) -> None:
     """Tell the submitter how their step was decided, with the comment."""
-    step = ApprovalStep.objects.filter(pk=step_id).select_related("pilot_model", "submitted_by", "decided_by").first()
+    step = (
+        ApprovalStep.objects.filter(pk=step_id)
+        .select_related("pilot_model", "submitted_by", "decided_by")
+        .first()
+    )
     if step is None or not step.submitted_by.email:
         return
     pm = step.pilot_model
     with translation.override(settings.LANGUAGE_CODE):
         facts = {"kind": step.kind_label, "outcome": step.get_outcome_display(), "n": pm.number}
         subject = _("[pilot06] %(kind)s: %(outcome)s – Mô hình %(n)s") % facts
-        decider = step.decided_by.get_full_name() or step.decided_by.username if step.decided_by else "—"
+        decider = (
+            step.decided_by.get_full_name() or step.decided_by.username if step.decided_by else "—"
+        )
         body = "\n".join(
             [
                 _("Mô hình %(n)s: %(title)s") % {"n": pm.number, "title": pm.title},

@@ -102,11 +102,14 @@ def _inbox_tasks(user: Any) -> QuerySet[Task]:
     """
     tasks = selectors.inbox(user)
     if sees_province(user):
-        tasks = tasks.filter(Q(process__pilot_model__isnull=False) | Q(process__funding_request__isnull=False))
+        tasks = tasks.filter(
+            Q(process__pilot_model__isnull=False) | Q(process__funding_request__isnull=False)
+        )
     else:
         visible = selectors.visible_models(user).values("pk")
         tasks = tasks.filter(
-            Q(process__pilot_model__in=visible) | Q(process__funding_request__pilot_model__in=visible)
+            Q(process__pilot_model__in=visible)
+            | Q(process__funding_request__pilot_model__in=visible)
         )
     section = Case(
         When(owner_id=user.pk, then=Value(MINE)),
@@ -117,7 +120,9 @@ def _inbox_tasks(user: Any) -> QuerySet[Task]:
     return (
         tasks.annotate(
             section=section,
-            rank=Window(RowNumber(), partition_by=[section], order_by=[F("created").asc(), F("id").asc()]),
+            rank=Window(
+                RowNumber(), partition_by=[section], order_by=[F("created").asc(), F("id").asc()]
+            ),
             section_total=Window(Count("id"), partition_by=[section]),
         )
         .filter(rank__lte=INBOX_LIMIT)
@@ -145,14 +150,18 @@ def inbox_for(user: Any) -> Inbox:
     models = [pm for _task, pm in found if pm is not None]
     prefetch_related_objects(models, "steps")
     with_reports = [
-        pm for task, pm in found if pm is not None and _NEEDS_REPORT & set(actions_of_node(task.flow_task.name))
+        pm
+        for task, pm in found
+        if pm is not None and _NEEDS_REPORT & set(actions_of_node(task.flow_task.name))
     ]
     if with_reports:
         prefetch_related_objects(
             with_reports,
             Prefetch(
                 "completion_reports",
-                queryset=CompletionReport.objects.select_related("verification_step", "signoff_step"),
+                queryset=CompletionReport.objects.select_related(
+                    "verification_step", "signoff_step"
+                ),
             ),
         )
     today = clock.today()
@@ -212,7 +221,9 @@ def home_figures(user: Any) -> HomeFigures:
         bucket = bucket_of(state)
         if bucket:
             by_bucket[bucket] += n
-    buckets = [{"code": b.value, "label": b.label, "count": by_bucket.get(b.value, 0)} for b in Bucket]
+    buckets = [
+        {"code": b.value, "label": b.label, "count": by_bucket.get(b.value, 0)} for b in Bucket
+    ]
     open_figures = qs.order_by().aggregate(
         overdue=Count("id", filter=rules.overdue_q(today)),
         due_soon=Count("id", filter=rules.due_soon_q(today)),
@@ -235,15 +246,25 @@ def pilot_model_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[PilotMod
     """The visible models, filtered by state, bucket, lead agency, overdue, blocker and search."""
     qs = selectors.filter_models(selectors.visible_models(user), filters, today=clock.today())
     return qs.prefetch_related(
-        Prefetch("steps", queryset=ApprovalStep.objects.filter(outcome=Outcome.PENDING), to_attr="pending_steps"),
-        Prefetch("blockers", queryset=Blocker.objects.filter(cleared_at__isnull=True), to_attr="open_blockers"),
+        Prefetch(
+            "steps",
+            queryset=ApprovalStep.objects.filter(outcome=Outcome.PENDING),
+            to_attr="pending_steps",
+        ),
+        Prefetch(
+            "blockers",
+            queryset=Blocker.objects.filter(cleared_at__isnull=True),
+            to_attr="open_blockers",
+        ),
     ).order_by("number")
 
 
 def agency_choices_for(user: Any) -> list[tuple[str, str]]:
     """Lead agencies of the models the user can see, for the list's filter."""
     ids = selectors.visible_models(user).values_list("lead_agency_id", flat=True)
-    return [(a.code, f"{a.code} – {a.name}") for a in Agency.objects.filter(pk__in=ids).order_by("code")]
+    return [
+        (a.code, f"{a.code} – {a.name}") for a in Agency.objects.filter(pk__in=ids).order_by("code")
+    ]
 
 
 def list_rows(page: Any) -> list[dict[str, Any]]:
@@ -270,10 +291,19 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
 def open_blockers(pm: PilotModel) -> list[dict[str, Any]]:
     """What blocks the model: every uncleared blocker, and the derived one while open (``rules.blocker_reasons``)."""
     rows: list[dict[str, Any]] = [
-        {"reason": b.reason, "label": b.get_reason_display(), "note": b.note, "set_by": b.set_by, "set_at": b.set_at, "derived": False}
+        {
+            "reason": b.reason,
+            "label": b.get_reason_display(),
+            "note": b.note,
+            "set_by": b.set_by,
+            "set_at": b.set_at,
+            "derived": False,
+        }
         for b in pm.blockers.filter(cleared_at__isnull=True).select_related("set_by")
     ]
-    if rules.has_derived_db_blocker(pm) and not any(r["reason"] == BlockerReason.NO_POPULATION_DB_PERMISSION for r in rows):
+    if rules.has_derived_db_blocker(pm) and not any(
+        r["reason"] == BlockerReason.NO_POPULATION_DB_PERMISSION for r in rows
+    ):
         rows.append(
             {
                 "reason": BlockerReason.NO_POPULATION_DB_PERMISSION.value,
@@ -292,7 +322,14 @@ def available_buttons(pm: PilotModel, user: Any) -> list[dict[str, str]]:
     buttons = []
     for name in names:
         tone = button_tone(name)
-        buttons.append({"name": name, "label": action_label(name), "url": action_url(pm.pk, name), "tone": tone})
+        buttons.append(
+            {
+                "name": name,
+                "label": action_label(name),
+                "url": action_url(pm.pk, name),
+                "tone": tone,
+            }
+        )
     order = {"primary": 0, "secondary": 1, "danger": 2}
     return sorted(buttons, key=lambda b: order[b["tone"]])
 
@@ -323,10 +360,15 @@ def audit_rows(pm: PilotModel, entries: Iterable[AuditEntry] | None = None) -> l
 
 def open_tasks_of(pm: PilotModel, user: Any) -> list[dict[str, Any]]:
     """The model's open tasks, with who holds them and whether this user may claim them."""
-    processes = [pm.process_id, *pm.funding_requests.exclude(process=None).values_list("process_id", flat=True)]
+    processes = [
+        pm.process_id,
+        *pm.funding_requests.exclude(process=None).values_list("process_id", flat=True),
+    ]
     permissions = user.get_all_permissions()
     rows = []
-    for task in Task.objects.filter(process_id__in=[p for p in processes if p], status__in=OPEN_TASK).select_related("owner"):
+    for task in Task.objects.filter(
+        process_id__in=[p for p in processes if p], status__in=OPEN_TASK
+    ).select_related("owner"):
         in_queue = task.owner_permission in permissions
         rows.append(
             {
@@ -335,25 +377,35 @@ def open_tasks_of(pm: PilotModel, user: Any) -> list[dict[str, Any]]:
                 "owner": task.owner,
                 "url": task.reverse("execute") if in_queue else "",
                 "can_claim": in_queue and task.status == STATUS.NEW,
-                "can_unclaim": in_queue and task.status == STATUS.ASSIGNED and task.owner_id == user.pk,
+                "can_unclaim": in_queue
+                and task.status == STATUS.ASSIGNED
+                and task.owner_id == user.pk,
             }
         )
     return rows
 
 
 def funding_rounds(pm: PilotModel) -> list[FundingRequest]:
-    return list(pm.funding_requests.select_related("step", "step__decided_by", "step__submitted_by").prefetch_related("lines"))
+    return list(
+        pm.funding_requests.select_related(
+            "step", "step__decided_by", "step__submitted_by"
+        ).prefetch_related("lines")
+    )
 
 
 def completion_reports(pm: PilotModel) -> list[CompletionReport]:
     return list(
-        pm.completion_reports.select_related("submitted_by", "verification_step", "signoff_step").prefetch_related("evidence")
+        pm.completion_reports.select_related(
+            "submitted_by", "verification_step", "signoff_step"
+        ).prefetch_related("evidence")
     )
 
 
 def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
     """Everything the detail page shows: SPEC §3 fields, decisions, evidence and trail."""
-    totals = pm.funding_requests.aggregate(requested=rules.requested_sum(), approved=rules.approved_sum())
+    totals = pm.funding_requests.aggregate(
+        requested=rules.requested_sum(), approved=rules.approved_sum()
+    )
     today = clock.today()
     deliverables = list(pm.deliverables.all())
     return {
@@ -366,9 +418,13 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
         "lead_terms": list(pm.lead_terms.select_related("agency")),
         "deliverables": deliverables,
         "pending": pm.steps.filter(outcome=Outcome.PENDING).select_related("submitted_by").first(),
-        "steps": list(pm.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id")),
+        "steps": list(
+            pm.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id")
+        ),
         "blockers": open_blockers(pm),
-        "cleared_blockers": list(pm.blockers.filter(cleared_at__isnull=False).select_related("set_by", "cleared_by")),
+        "cleared_blockers": list(
+            pm.blockers.filter(cleared_at__isnull=False).select_related("set_by", "cleared_by")
+        ),
         "rounds": funding_rounds(pm),
         "requested_total": totals["requested"] or 0,
         "approved_total": totals["approved"] or 0,
@@ -396,7 +452,9 @@ def action_context(pm: PilotModel, action: str) -> dict[str, Any]:
         return context
     route = routing.ROUTES[pending.kind]
     if route.funding:
-        context["funding_request"] = FundingRequest.objects.filter(step=pending).prefetch_related("lines").first()
+        context["funding_request"] = (
+            FundingRequest.objects.filter(step=pending).prefetch_related("lines").first()
+        )
     elif pending.kind in (StepKind.COMPLETION_VERIFICATION, StepKind.COMPLETION_SIGNOFF):
         reports = completion_reports(pm)
         context["report"] = reports[-1] if reports else None

@@ -82,13 +82,17 @@ HELP: dict[str, Any] = {
     "number": _("Số thứ tự trong danh mục mô hình của tỉnh, ví dụ 6."),
     "deadline": _("Nhập theo dạng ngày/tháng/năm, ví dụ 13/06/2026."),
     "coordinating_agencies": _("Chọn các cơ quan cùng thực hiện (có thể để trống)."),
-    "deliverables": _("Mỗi dòng một sản phẩm đo đếm được: tên, đơn vị tính, chỉ tiêu. Cần ít nhất một dòng."),
+    "deliverables": _(
+        "Mỗi dòng một sản phẩm đo đếm được: tên, đơn vị tính, chỉ tiêu. Cần ít nhất một dòng."
+    ),
     "amount": _("Số nguyên đồng, ví dụ 1.250.000.000."),
     "approved_amount": _("Không vượt số tiền đề xuất. Ví dụ 1.000.000.000."),
     "decision_number": _("Dạng 1234/QĐ-UBND."),
     "decision_date": _("Ngày/tháng/năm, không sau hôm nay."),
     "lines": _("Tổng các dòng phải bằng số tiền đề xuất."),
-    "spending_kind": _("NS tỉnh – đầu tư công đi với chi đầu tư; NS tỉnh – chi thường xuyên đi với chi thường xuyên."),
+    "spending_kind": _(
+        "NS tỉnh – đầu tư công đi với chi đầu tư; NS tỉnh – chi thường xuyên đi với chi thường xuyên."
+    ),
     "start_date": _("Ngày/tháng/năm."),
     "date": _("Ngày/tháng/năm, không sau hôm nay."),
     "files": _("PDF, JPEG, PNG hoặc DOCX; tối đa 20 MB mỗi tệp và 20 tệp mỗi lần gửi."),
@@ -101,7 +105,11 @@ REQUIRED_COMMENT_HELP = _("Bắt buộc: nêu rõ lý do để cơ quan chủ tr
 
 def _officer_choices(agency_id: int | None = None) -> list[Any]:
     """Active officers as (username, "name (username)"), grouped by agency when not given one."""
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.OFFICER).select_related("official__agency")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.OFFICER)
+        .select_related("official__agency")
+    )
     if agency_id is not None:
         users = users.filter(official__agency_id=agency_id)
     users = users.order_by("official__agency__code", "username").distinct()
@@ -142,7 +150,9 @@ class PageForm(forms.Form):
     file_fields: ClassVar[tuple[str, ...]] = ()
     multipart: ClassVar[bool] = False
 
-    def __init__(self, *args: Any, pilot_model: PilotModel | None = None, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pilot_model: PilotModel | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
         self.pilot_model = pilot_model
         self.user = user
         if pilot_model is not None and "initial" not in kwargs:
@@ -180,7 +190,9 @@ class PageForm(forms.Form):
             if name in self.file_fields:
                 continue
             value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-            if value is None and field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+            if value is None and field.widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            ):
                 continue
             data[name] = value
         return data
@@ -214,8 +226,12 @@ LINE_COLUMNS = [("item", _("Nội dung chi"), "text"), ("amount", _("Số tiền
 class _ModelFieldsPage(PageForm):
     def setup(self) -> None:
         agency_id = self.lead_agency_id()
-        self.fields["responsible_officer"].widget = forms.Select(choices=[("", "—"), *_officer_choices(agency_id)])
-        self.fields["coordinating_agencies"].widget = forms.CheckboxSelectMultiple(choices=_agency_choices(exclude=agency_id))
+        self.fields["responsible_officer"].widget = forms.Select(
+            choices=[("", "—"), *_officer_choices(agency_id)]
+        )
+        self.fields["coordinating_agencies"].widget = forms.CheckboxSelectMultiple(
+            choices=_agency_choices(exclude=agency_id)
+        )
         self.fields["deliverables"].widget = RowsWidget(DELIVERABLE_COLUMNS, extra=2)
         self.fields["title"].widget = forms.TextInput(attrs={"class": "wide"})
 
@@ -229,8 +245,17 @@ class RegisterPage(_ModelFieldsPage, action_inputs.RegisterForm):
     """pilot_model_register: an officer registers a model led by their own agency."""
 
     field_order = [
-        "number", "title", "lead_agency", "tasks", "responsible_officer", "deadline", "coordinating_agencies",
-        "deliverables", "needs_funding", "needs_population_db_connection", "is_sample",
+        "number",
+        "title",
+        "lead_agency",
+        "tasks",
+        "responsible_officer",
+        "deadline",
+        "coordinating_agencies",
+        "deliverables",
+        "needs_funding",
+        "needs_population_db_connection",
+        "is_sample",
     ]
 
     def setup(self) -> None:
@@ -243,13 +268,22 @@ class RegisterPage(_ModelFieldsPage, action_inputs.RegisterForm):
             self.initial.setdefault("lead_agency", choices[0][0])
         self.initial.setdefault("responsible_officer", getattr(self.user, "username", ""))
         self.initial.setdefault("needs_funding", True)
-        self.fields["lead_agency"].help_text = _("Chỉ đăng ký được mô hình do cơ quan mình chủ trì.")
+        self.fields["lead_agency"].help_text = _(
+            "Chỉ đăng ký được mô hình do cơ quan mình chủ trì."
+        )
 
 
 class ResubmitPage(_ModelFieldsPage, action_inputs.ResubmitForm):
     field_order = [
-        "title", "tasks", "responsible_officer", "deadline", "coordinating_agencies",
-        "deliverables", "needs_funding", "needs_population_db_connection", "is_sample",
+        "title",
+        "tasks",
+        "responsible_officer",
+        "deadline",
+        "coordinating_agencies",
+        "deliverables",
+        "needs_funding",
+        "needs_population_db_connection",
+        "is_sample",
     ]
 
     def initial_for(self, pilot_model: PilotModel) -> dict[str, Any]:
@@ -298,8 +332,12 @@ class UpdateDetailsPage(PageForm, action_inputs.UpdateDetailsForm):
 
     def setup(self) -> None:
         agency_id = self.pilot_model.lead_agency_id if self.pilot_model else None
-        self.fields["responsible_officer"].widget = forms.Select(choices=_officer_choices(agency_id))
-        self.fields["coordinating_agencies"].widget = forms.CheckboxSelectMultiple(choices=_agency_choices(exclude=agency_id))
+        self.fields["responsible_officer"].widget = forms.Select(
+            choices=_officer_choices(agency_id)
+        )
+        self.fields["coordinating_agencies"].widget = forms.CheckboxSelectMultiple(
+            choices=_agency_choices(exclude=agency_id)
+        )
         self.fields["deliverables"].widget = RowsWidget(DELIVERABLE_COLUMNS, extra=1)
 
     def action_data(self) -> dict[str, Any]:
@@ -343,7 +381,9 @@ class StartDeploymentPage(PageForm, action_inputs.StartDeploymentForm):
 
 class ReportProgressPage(PageForm, action_inputs.ReportProgressForm):
     labels: ClassVar[dict[str, Any]] = {"deliverables": _("Kết quả đạt được đến nay")}
-    help_texts: ClassVar[dict[str, Any]] = {"deliverables": _("Để trống sản phẩm chưa có số liệu mới.")}
+    help_texts: ClassVar[dict[str, Any]] = {
+        "deliverables": _("Để trống sản phẩm chưa có số liệu mới.")
+    }
 
     def initial_for(self, pilot_model: PilotModel) -> dict[str, Any]:
         return {"version": pilot_model.version, "percent": pilot_model.progress_percent}
@@ -356,7 +396,9 @@ class ReportProgressPage(PageForm, action_inputs.ReportProgressForm):
 
 class SubmitCompletionPage(PageForm, action_inputs.SubmitCompletionForm):
     labels: ClassVar[dict[str, Any]] = {"deliverables": _("Kết quả đạt được của từng sản phẩm")}
-    help_texts: ClassVar[dict[str, Any]] = {"deliverables": _("Bắt buộc nhập số đạt được cho mọi sản phẩm.")}
+    help_texts: ClassVar[dict[str, Any]] = {
+        "deliverables": _("Bắt buộc nhập số đạt được cho mọi sản phẩm.")
+    }
     file_fields = ("files",)
     multipart = True
 
@@ -376,8 +418,14 @@ class SetBlockerPage(PageForm, action_inputs.SetBlockerForm):
     def setup(self) -> None:
         open_reasons: set[str] = set()
         if self.pilot_model is not None:
-            open_reasons = set(self.pilot_model.blockers.filter(cleared_at__isnull=True).values_list("reason", flat=True))
-        choices = [(value, label) for value, label in BlockerReason.choices if value not in open_reasons]
+            open_reasons = set(
+                self.pilot_model.blockers.filter(cleared_at__isnull=True).values_list(
+                    "reason", flat=True
+                )
+            )
+        choices = [
+            (value, label) for value, label in BlockerReason.choices if value not in open_reasons
+        ]
         self.fields["reason"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
 
 
@@ -387,31 +435,51 @@ class ClearBlockerPage(PageForm, action_inputs.ClearBlockerForm):
     def setup(self) -> None:
         open_reasons: list[str] = []
         if self.pilot_model is not None:
-            open_reasons = list(self.pilot_model.blockers.filter(cleared_at__isnull=True).values_list("reason", flat=True))
+            open_reasons = list(
+                self.pilot_model.blockers.filter(cleared_at__isnull=True).values_list(
+                    "reason", flat=True
+                )
+            )
         self.fields["reason"].choices = [(r, BlockerReason(r).label) for r in open_reasons]  # type: ignore[attr-defined]
 
 
 class ExtendDeadlinePage(PageForm, action_inputs.ExtendDeadlineForm):
     labels: ClassVar[dict[str, Any]] = {"deadline": _("Thời hạn mới")}
-    help_texts: ClassVar[dict[str, Any]] = {"deadline": _("Phải sau thời hạn hiện tại; ngày/tháng/năm.")}
+    help_texts: ClassVar[dict[str, Any]] = {
+        "deadline": _("Phải sau thời hạn hiện tại; ngày/tháng/năm.")
+    }
 
 
 class ReassignLeadAgencyPage(PageForm, action_inputs.ReassignLeadAgencyForm):
-    labels: ClassVar[dict[str, Any]] = {"lead_agency": _("Cơ quan chủ trì mới"), "responsible_officer": _("Cán bộ phụ trách mới")}
-    help_texts: ClassVar[dict[str, Any]] = {"responsible_officer": _("Phải là cán bộ của cơ quan chủ trì mới.")}
+    labels: ClassVar[dict[str, Any]] = {
+        "lead_agency": _("Cơ quan chủ trì mới"),
+        "responsible_officer": _("Cán bộ phụ trách mới"),
+    }
+    help_texts: ClassVar[dict[str, Any]] = {
+        "responsible_officer": _("Phải là cán bộ của cơ quan chủ trì mới.")
+    }
 
     def setup(self) -> None:
         exclude = self.pilot_model.lead_agency_id if self.pilot_model else None
-        self.fields["lead_agency"].widget = forms.Select(choices=[("", "—"), *_agency_choices(exclude=exclude)])
-        self.fields["responsible_officer"].widget = forms.Select(choices=[("", "—"), *_officer_choices()])
+        self.fields["lead_agency"].widget = forms.Select(
+            choices=[("", "—"), *_agency_choices(exclude=exclude)]
+        )
+        self.fields["responsible_officer"].widget = forms.Select(
+            choices=[("", "—"), *_officer_choices()]
+        )
 
 
 class RecordDbPermissionPage(PageForm, action_inputs.RecordDbPermissionForm):
-    help_texts: ClassVar[dict[str, Any]] = {"document_number": _("Văn bản cho phép kết nối, khai thác CSDL quốc gia về dân cư.")}
+    help_texts: ClassVar[dict[str, Any]] = {
+        "document_number": _("Văn bản cho phép kết nối, khai thác CSDL quốc gia về dân cư.")
+    }
 
 
 class CancelPage(PageForm, action_inputs.CancelForm):
-    help_texts: ClassVar[dict[str, Any]] = {"comment": _("Bắt buộc: nêu rõ lý do hủy."), "decision_number": _("Quyết định hủy, dạng 1234/QĐ-UBND.")}
+    help_texts: ClassVar[dict[str, Any]] = {
+        "comment": _("Bắt buộc: nêu rõ lý do hủy."),
+        "decision_number": _("Quyết định hủy, dạng 1234/QĐ-UBND."),
+    }
 
 
 class WithdrawPage(PageForm, action_inputs.WithdrawForm):
@@ -472,9 +540,14 @@ class ModelFilterForm(forms.Form):
         self.fields["state"].choices = [everything, *State.choices]  # type: ignore[attr-defined]
         self.fields["bucket"].choices = [everything, *Bucket.choices]  # type: ignore[attr-defined]
         self.fields["lead_agency"].choices = [everything, *agencies]  # type: ignore[attr-defined]
-        self.fields["blocker"].choices = [everything, ("any", _("Có vướng mắc (bất kỳ)")), *BlockerReason.choices]  # type: ignore[attr-defined]
+        blockers = [everything, ("any", _("Có vướng mắc (bất kỳ)")), *BlockerReason.choices]
+        self.fields["blocker"].choices = blockers  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters only; an invalid one is dropped rather than refusing the page."""
         self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in ("", None, False)}
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in ("", None, False)
+        }

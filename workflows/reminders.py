@@ -54,7 +54,9 @@ class Outcome:
 
 
 def _leader_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.LEADER).exclude(email="")
+    users = (
+        get_user_model().objects.filter(is_active=True, groups__name=Role.LEADER).exclude(email="")
+    )
     return sorted(set(users.values_list("email", flat=True)))
 
 
@@ -62,7 +64,9 @@ def notices_for(day: dt.date) -> Iterator[Notice]:
     """Every reminder due on ``day``, one per (model, kind, recipient)."""
     leaders = _leader_emails()
     models = (
-        PilotModel.objects.filter(rules.open_q(), deadline__lte=day + dt.timedelta(days=DUE_SOON_DAYS))
+        PilotModel.objects.filter(
+            rules.open_q(), deadline__lte=day + dt.timedelta(days=DUE_SOON_DAYS)
+        )
         .select_related("responsible_officer", "lead_agency")
         .order_by("deadline", "number")
     )
@@ -85,21 +89,37 @@ def notices_for(day: dt.date) -> Iterator[Notice]:
 def _message(notice: Notice) -> tuple[str, str]:
     pm = notice.pilot_model
     link = settings.PILOT06_BASE_URL.rstrip("/") + reverse("workflows:detail", kwargs={"pk": pm.pk})
-    facts = {"n": pm.number, "title": pm.title, "deadline": pm.deadline.strftime("%d/%m/%Y"), "days": notice.overdue_days}
+    facts = {
+        "n": pm.number,
+        "title": pm.title,
+        "deadline": pm.deadline.strftime("%d/%m/%Y"),
+        "days": notice.overdue_days,
+    }
     if notice.kind == ReminderKind.DUE_SOON:
         subject = _("[pilot06] Sắp đến hạn: Mô hình %(n)s (hạn %(deadline)s)") % facts
         lead = _("Mô hình %(n)s: %(title)s sẽ đến hạn hoàn thành ngày %(deadline)s.") % facts
     elif notice.kind == ReminderKind.OVERDUE:
         subject = _("[pilot06] Quá hạn %(days)s ngày: Mô hình %(n)s") % facts
-        lead = _("Mô hình %(n)s: %(title)s đã quá hạn %(days)s ngày (hạn %(deadline)s) mà chưa hoàn thành.") % facts
+        lead = (
+            _(
+                "Mô hình %(n)s: %(title)s đã quá hạn %(days)s ngày (hạn %(deadline)s) mà chưa hoàn thành."
+            )
+            % facts
+        )
     else:
         subject = _("[pilot06] Báo cáo lãnh đạo: Mô hình %(n)s quá hạn %(days)s ngày") % facts
-        lead = _("Mô hình %(n)s: %(title)s đã quá hạn hơn 30 ngày (%(days)s ngày, hạn %(deadline)s). Đề nghị lãnh đạo chỉ đạo xử lý.") % facts
+        lead = (
+            _(
+                "Mô hình %(n)s: %(title)s đã quá hạn hơn 30 ngày (%(days)s ngày, hạn %(deadline)s). Đề nghị lãnh đạo chỉ đạo xử lý."
+            )
+            % facts
+        )
     body = "\n".join(
         [
             lead,
             _("Cơ quan chủ trì: %(agency)s") % {"agency": pm.lead_agency.name},
-            _("Cán bộ phụ trách: %(who)s") % {"who": pm.responsible_officer.get_full_name() or pm.responsible_officer.username},
+            _("Cán bộ phụ trách: %(who)s")
+            % {"who": pm.responsible_officer.get_full_name() or pm.responsible_officer.username},
             "",
             link,
         ]
@@ -112,7 +132,11 @@ def _claim(notice: Notice, day: dt.date) -> Reminder | None:
     try:
         with transaction.atomic():
             return Reminder.objects.create(
-                pilot_model=notice.pilot_model, kind=notice.kind, recipient=notice.recipient, day=day, sent_at=clock.now()
+                pilot_model=notice.pilot_model,
+                kind=notice.kind,
+                recipient=notice.recipient,
+                day=day,
+                sent_at=clock.now(),
             )
     except IntegrityError:
         return None
@@ -125,7 +149,12 @@ def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outc
     with translation.override(settings.LANGUAGE_CODE):
         for notice in notices_for(day):
             if dry_run:
-                if Reminder.objects.filter(pilot_model=notice.pilot_model, kind=notice.kind, recipient=notice.recipient, day=day).exists():
+                if Reminder.objects.filter(
+                    pilot_model=notice.pilot_model,
+                    kind=notice.kind,
+                    recipient=notice.recipient,
+                    day=day,
+                ).exists():
                     already += 1
                 else:
                     sent += 1
@@ -136,9 +165,19 @@ def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outc
                 continue
             subject, body = _message(notice)
             try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.recipient], fail_silently=False)
+                send_mail(
+                    subject,
+                    body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient],
+                    fail_silently=False,
+                )
             except Exception:  # give the row back so the next run retries
-                log.exception("reminder to %s about model %s failed", notice.recipient, notice.pilot_model.number)
+                log.exception(
+                    "reminder to %s about model %s failed",
+                    notice.recipient,
+                    notice.pilot_model.number,
+                )
                 Reminder.objects.filter(pk=row.pk).delete()
                 failed += 1
                 continue

@@ -45,7 +45,9 @@ class Node(enum.StrEnum):
 
 
 # Nodes whose task belongs to the lead agency (its officers' queue), not to a role.
-AGENCY_NODES = frozenset({Node.RESUBMIT_REGISTRATION, Node.PLAN, Node.START_DEPLOYMENT, Node.DEPLOY})
+AGENCY_NODES = frozenset(
+    {Node.RESUBMIT_REGISTRATION, Node.PLAN, Node.START_DEPLOYMENT, Node.DEPLOY}
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,12 @@ def declare_step(
     the leadership do: a step reaches them from any agency.
     """
     route = Route(
-        kind=str(kind), node=str(node), label=label, decided_by=str(decided_by), funding=funding, before=before
+        kind=str(kind),
+        node=str(node),
+        label=label,
+        decided_by=str(decided_by),
+        funding=funding,
+        before=before,
     )
     ROUTES[route.kind] = route
     declare_step_label(route.kind, label)
@@ -116,7 +123,10 @@ declare_step(
     decided_by=Role.POLICE,
 )
 declare_step(
-    StepKind.COMPLETION_SIGNOFF, node=Node.SIGNOFF, label=StepKind.COMPLETION_SIGNOFF.label, decided_by=Role.LEADER
+    StepKind.COMPLETION_SIGNOFF,
+    node=Node.SIGNOFF,
+    label=StepKind.COMPLETION_SIGNOFF.label,
+    decided_by=Role.LEADER,
 )
 
 
@@ -169,7 +179,11 @@ def node_without_step(pilot_model: Any) -> str | None:
     state = pilot_model.state
     if state == State.REGISTERED:
         last = pilot_model.last_step_of(StepKind.REGISTRATION_REVIEW)
-        return Node.PLAN if last is not None and last.outcome == Outcome.APPROVED else Node.RESUBMIT_REGISTRATION
+        return (
+            Node.PLAN
+            if last is not None and last.outcome == Outcome.APPROVED
+            else Node.RESUBMIT_REGISTRATION
+        )
     return {
         State.FUNDING_REQUESTED: Node.FUNDING_APPRAISAL,
         State.FINANCED: Node.START_DEPLOYMENT,

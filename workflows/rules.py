@@ -87,11 +87,15 @@ def days_overdue(pilot_model: Any, today: dt.date) -> int:
 
 
 def is_due_soon(pilot_model: Any, today: dt.date) -> bool:
-    return is_open(pilot_model.state) and today <= pilot_model.deadline <= today + dt.timedelta(days=due_soon_days())
+    return is_open(pilot_model.state) and today <= pilot_model.deadline <= today + dt.timedelta(
+        days=due_soon_days()
+    )
 
 
 def due_soon_q(today: dt.date) -> Q:
-    return open_q() & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=due_soon_days()))
+    return open_q() & Q(
+        deadline__gte=today, deadline__lte=today + dt.timedelta(days=due_soon_days())
+    )
 
 
 # Stuck: open, and no successful action for ``days`` days. -----------------
@@ -103,7 +107,9 @@ def is_stuck(pilot_model: Any, now: dt.datetime, days: int | None = None) -> boo
 
 
 def stuck_q(now: dt.datetime, days: int | None = None) -> Q:
-    return open_q() & Q(last_action_at__lt=now - dt.timedelta(days=stuck_days() if days is None else days))
+    return open_q() & Q(
+        last_action_at__lt=now - dt.timedelta(days=stuck_days() if days is None else days)
+    )
 
 
 # Blockers: entered ones, and the population-database one nobody enters. ----

@@ -28,13 +28,17 @@ from .routing import OPEN_TASK
 
 def _coordinating_ids(pilot_model_id: int) -> Iterator[int]:
     """Lazily: ``can_see`` reads them only for an officer of another agency."""
-    yield from PilotModel.coordinating_agencies.through.objects.filter(pilotmodel_id=pilot_model_id).values_list(
-        "agency_id", flat=True
-    )
+    yield from PilotModel.coordinating_agencies.through.objects.filter(
+        pilotmodel_id=pilot_model_id
+    ).values_list("agency_id", flat=True)
 
 
 def is_visible(actor: Any, pilot_model: PilotModel) -> bool:
-    return can_see(actor, lead_agency_id=pilot_model.lead_agency_id, coordinating_ids=_coordinating_ids(pilot_model.pk))
+    return can_see(
+        actor,
+        lead_agency_id=pilot_model.lead_agency_id,
+        coordinating_ids=_coordinating_ids(pilot_model.pk),
+    )
 
 
 def check_actor(actor: Any) -> None:
@@ -54,7 +58,9 @@ def get_visible(actor: Any, pilot_model_id: Any) -> PilotModel:
     return pilot_model
 
 
-def available_actions(pilot_model: PilotModel, actor: Any, *, among: Collection[str] | None = None) -> list[str]:
+def available_actions(
+    pilot_model: PilotModel, actor: Any, *, among: Collection[str] | None = None
+) -> list[str]:
     """The actions ``actor`` can take now: role, state and separation of duties pass.
 
     ``among`` limits the question to some actions (an inbox row asks only
@@ -71,7 +77,9 @@ def available_actions(pilot_model: PilotModel, actor: Any, *, among: Collection[
         role = authorising_role(actor, spec.roles, lead_agency_id=pilot_model.lead_agency_id)
         if role is None:
             continue
-        ctx = Context(pilot_model=pilot_model, actor=actor, role=role, now=clock.now(), pending=pending)
+        ctx = Context(
+            pilot_model=pilot_model, actor=actor, role=role, now=clock.now(), pending=pending
+        )
         if spec.conflict(ctx) or spec.separation(ctx):
             continue
         names.append(name)
@@ -94,7 +102,9 @@ def visible_models(user: Any) -> QuerySet[PilotModel]:
     return qs.filter(Q(lead_agency_id=agency_id) | Q(pk__in=coordinated.values("pilotmodel_id")))
 
 
-def filter_models(qs: QuerySet[PilotModel], filters: Mapping[str, Any], *, today: dt.date) -> QuerySet[PilotModel]:
+def filter_models(
+    qs: QuerySet[PilotModel], filters: Mapping[str, Any], *, today: dt.date
+) -> QuerySet[PilotModel]:
     """The list's filters, for the pages and the API alike (each validates its own input first).
 
     ``lead_agency`` is an agency or its code; ``overdue`` False keeps only
@@ -107,7 +117,11 @@ def filter_models(qs: QuerySet[PilotModel], filters: Mapping[str, Any], *, today
         qs = qs.filter(rules.bucket_q(filters["bucket"]))
     agency = filters.get("lead_agency")
     if agency:
-        qs = qs.filter(lead_agency__code=agency) if isinstance(agency, str) else qs.filter(lead_agency=agency)
+        qs = (
+            qs.filter(lead_agency__code=agency)
+            if isinstance(agency, str)
+            else qs.filter(lead_agency=agency)
+        )
     if filters.get("number"):
         qs = qs.filter(number=filters["number"])
     if filters.get("overdue") is not None and filters.get("overdue") != "":

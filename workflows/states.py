@@ -47,7 +47,8 @@ BUCKET_OF_STATE: dict[str, str | None] = {
 }
 
 STATES_OF_BUCKET: dict[str, list[str]] = {
-    bucket: [state for state, b in BUCKET_OF_STATE.items() if b == bucket] for bucket in Bucket.values
+    bucket: [state for state, b in BUCKET_OF_STATE.items() if b == bucket]
+    for bucket in Bucket.values
 }
 
 OPEN_STATES = [State.REGISTERED, State.FUNDING_REQUESTED, State.FINANCED, State.DEPLOYING]

@@ -47,12 +47,26 @@ class DecisionView(LoginRequiredMixin, View):
         try:
             return get_visible(request.user, pilot_model.pk)
         except NotFound as error:
-            if request.method == "POST":  # a refused action, on a model this user cannot see: a request
-                action = str(request.POST.get("action", ""))[:64] if not (request.content_type or "").startswith("multipart/") else ""
-                audit_refusal(action or "unknown", actor=request.user, object_id=pilot_model.pk, error=error, ip=client_ip(request))
+            if (
+                request.method == "POST"
+            ):  # a refused action, on a model this user cannot see: a request
+                action = (
+                    str(request.POST.get("action", ""))[:64]
+                    if not (request.content_type or "").startswith("multipart/")
+                    else ""
+                )
+                audit_refusal(
+                    action or "unknown",
+                    actor=request.user,
+                    object_id=pilot_model.pk,
+                    error=error,
+                    ip=client_ip(request),
+                )
             raise Http404 from None
 
-    def _context(self, request: HttpRequest, pilot_model: Any, *, bound: Any = None, bound_action: str = "") -> dict[str, Any]:
+    def _context(
+        self, request: HttpRequest, pilot_model: Any, *, bound: Any = None, bound_action: str = ""
+    ) -> dict[str, Any]:
         task = self._task(request)
         allowed = set(available_actions(pilot_model, request.user))
         node_actions = [name for name in actions_of_node(task.flow_task.name) if name in allowed]
@@ -60,7 +74,11 @@ class DecisionView(LoginRequiredMixin, View):
         for name in node_actions:
             page_form = page_form_for(name)
             assert page_form is not None
-            form = bound if name == bound_action and bound is not None else page_form(pilot_model=pilot_model, user=request.user)
+            form = (
+                bound
+                if name == bound_action and bound is not None
+                else page_form(pilot_model=pilot_model, user=request.user)
+            )
             forms.append(
                 {
                     "name": name,
@@ -70,7 +88,10 @@ class DecisionView(LoginRequiredMixin, View):
                     **action_context(pilot_model, name),
                 }
             )
-        in_queue = bool(task.owner_permission) and task.owner_permission in request.user.get_all_permissions()
+        in_queue = (
+            bool(task.owner_permission)
+            and task.owner_permission in request.user.get_all_permissions()
+        )
         return {
             "task": task,
             "title": str(task.flow_task.task_title or task.flow_task.name),
@@ -79,15 +100,24 @@ class DecisionView(LoginRequiredMixin, View):
             "open_action": bound_action or (node_actions[0] if node_actions else ""),
             "in_queue": in_queue,
             "can_claim": in_queue and task.status == STATUS.NEW,
-            "can_unclaim": in_queue and task.status == STATUS.ASSIGNED and task.owner_id == request.user.pk,
+            "can_unclaim": in_queue
+            and task.status == STATUS.ASSIGNED
+            and task.owner_id == request.user.pk,
         }
 
-    def _stale(self, request: HttpRequest, pilot_model: Any, status: int, message: str = "") -> HttpResponse:
+    def _stale(
+        self, request: HttpRequest, pilot_model: Any, status: int, message: str = ""
+    ) -> HttpResponse:
         task = self._task(request)
         return render(
             request,
             "workflows/task_stale.html",
-            {"task": task, "pm": pilot_model, "message": message, "title": str(task.flow_task.task_title or task.flow_task.name)},
+            {
+                "task": task,
+                "pm": pilot_model,
+                "message": message,
+                "title": str(task.flow_task.task_title or task.flow_task.name),
+            },
             status=status,
         )
 
@@ -114,8 +144,12 @@ class DecisionView(LoginRequiredMixin, View):
         action = request.POST.get("action", "")
         page_form = page_form_for(action)
         if action not in actions_of_node(task.flow_task.name) or page_form is None:
-            return self._stale(request, pilot_model, status=409, message=_("Thao tác không thuộc bước này."))
-        form = page_form(data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user)
+            return self._stale(
+                request, pilot_model, status=409, message=_("Thao tác không thuộc bước này.")
+            )
+        form = page_form(
+            data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user
+        )
         try:
             perform(
                 action,

@@ -55,7 +55,9 @@ class UploadRefused(Invalid, SuspiciousOperation):
 
 def max_multipart_bytes() -> int:
     """The whole multipart request: what the files could need, and never more than the configured total."""
-    needed = int(settings.EVIDENCE_MAX_FILES) * int(settings.EVIDENCE_MAX_BYTES) + _MULTIPART_OVERHEAD
+    needed = (
+        int(settings.EVIDENCE_MAX_FILES) * int(settings.EVIDENCE_MAX_BYTES) + _MULTIPART_OVERHEAD
+    )
     return min(needed, int(settings.PILOT06_UPLOAD_MAX_TOTAL_BYTES))
 
 
@@ -103,11 +105,14 @@ class BoundedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > self.max_bytes:
             raise UploadRefused(
-                _("%(name)s: vượt quá %(n)s.") % {"name": self.file_name, "n": _megabytes(self.max_bytes)}
+                _("%(name)s: vượt quá %(n)s.")
+                % {"name": self.file_name, "n": _megabytes(self.max_bytes)}
             )
         self.total += len(raw_data)
         if self.total > self.max_total:
-            raise UploadRefused(_("Yêu cầu quá lớn (tối đa %(n)s).") % {"n": _megabytes(self.max_total)})
+            raise UploadRefused(
+                _("Yêu cầu quá lớn (tối đa %(n)s).") % {"n": _megabytes(self.max_total)}
+            )
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
@@ -143,7 +148,9 @@ class RequestSizeMiddleware:
 
     @staticmethod
     def too_large(request: HttpRequest, limit: int) -> HttpResponse:
-        message = _("Yêu cầu quá lớn (tối đa %(n)s).") % {"n": _megabytes(limit) if limit >= 1024 * 1024 else f"{limit} B"}
+        message = _("Yêu cầu quá lớn (tối đa %(n)s).") % {
+            "n": _megabytes(limit) if limit >= 1024 * 1024 else f"{limit} B"
+        }
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "request_too_large"}, status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

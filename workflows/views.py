@@ -44,7 +44,9 @@ from .states import Action
 PAGE_SIZE = 25
 
 
-def _refused(request: HttpRequest, error: DomainError, *, pilot_model: Any = None, title: str = "") -> HttpResponse:
+def _refused(
+    request: HttpRequest, error: DomainError, *, pilot_model: Any = None, title: str = ""
+) -> HttpResponse:
     """A refusal as a page: the service's message, its status, and the reassurance that nothing changed."""
     return render(
         request,
@@ -60,7 +62,9 @@ def _visible_or_404(request: HttpRequest, pk: int, *, refused_action: str = "") 
         return selectors.get_visible(request.user, pk)
     except NotFound as error:
         if refused_action:
-            audit_refusal(refused_action, actor=request.user, object_id=pk, error=error, ip=client_ip(request))
+            audit_refusal(
+                refused_action, actor=request.user, object_id=pk, error=error, ip=client_ip(request)
+            )
         raise Http404 from None
 
 
@@ -83,7 +87,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pilot_model_list(request: HttpRequest) -> HttpResponse:
-    form = ModelFilterForm(request.GET or None, agencies=page_context.agency_choices_for(request.user))
+    form = ModelFilterForm(
+        request.GET or None, agencies=page_context.agency_choices_for(request.user)
+    )
     filters = form.filters() if request.GET else {}
     qs = page_context.pilot_model_list(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -106,16 +112,24 @@ def pilot_model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def pilot_model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pilot_model = _visible_or_404(request, pk)
-    return render(request, "workflows/detail.html", page_context.pilot_model_record(pilot_model, request.user))
+    return render(
+        request, "workflows/detail.html", page_context.pilot_model_record(pilot_model, request.user)
+    )
 
 
 @login_required
 def pilot_model_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole trail, paged: the record page shows only its latest entries."""
     pilot_model = _visible_or_404(request, pk)
-    page = Paginator(trail.entries_of(pilot_model), int(settings.PILOT06_TRAIL_PAGE_SIZE)).get_page(request.GET.get("page"))
+    page = Paginator(trail.entries_of(pilot_model), int(settings.PILOT06_TRAIL_PAGE_SIZE)).get_page(
+        request.GET.get("page")
+    )
     rows = page_context.audit_rows(pilot_model, page.object_list)
-    return render(request, "workflows/audit.html", {"pm": pilot_model, "page": page, "rows": rows, "query": ""})
+    return render(
+        request,
+        "workflows/audit.html",
+        {"pm": pilot_model, "page": page, "rows": rows, "query": ""},
+    )
 
 
 def _action_page(
@@ -143,15 +157,24 @@ def pilot_model_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if form_class is None:
         _visible_or_404(request, pk, refused_action=posted)
         if posted:
-            audit_refusal(posted, actor=request.user, object_id=pk, error=NotFound(), ip=client_ip(request))
+            audit_refusal(
+                posted, actor=request.user, object_id=pk, error=NotFound(), ip=client_ip(request)
+            )
         raise Http404
     pilot_model = _visible_or_404(request, pk, refused_action=posted)
     if request.method == "GET":
         if action not in selectors.available_actions(pilot_model, request.user):
-            return _refused(request, _why_not(request.user, pilot_model, action), pilot_model=pilot_model, title=action_label(action))
+            return _refused(
+                request,
+                _why_not(request.user, pilot_model, action),
+                pilot_model=pilot_model,
+                title=action_label(action),
+            )
         form = form_class(pilot_model=pilot_model, user=request.user)
         return _action_page(request, form=form, pilot_model=pilot_model, action=action)
-    form = form_class(data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user)
+    form = form_class(
+        data=request.POST, files=request.FILES, pilot_model=pilot_model, user=request.user
+    )
     try:
         services.perform(
             action,
@@ -177,7 +200,11 @@ def _why_not(user: Any, pilot_model: Any, action: str) -> DomainError:
     spec = REGISTRY[action]
     if authorising_role(user, spec.roles, lead_agency_id=pilot_model.lead_agency_id) is None:
         return Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
-    return Conflict(_("Thao tác này không thực hiện được ở tình trạng hiện tại của mô hình (hoặc bạn không được tự quyết định hồ sơ của mình)."))
+    return Conflict(
+        _(
+            "Thao tác này không thực hiện được ở tình trạng hiện tại của mô hình (hoặc bạn không được tự quyết định hồ sơ của mình)."
+        )
+    )
 
 
 @login_required
@@ -186,26 +213,46 @@ def _why_not(user: Any, pilot_model: Any, action: str) -> DomainError:
 def pilot_model_register(request: HttpRequest) -> HttpResponse:
     """pilot_model_register: only an officer registers, for their own agency."""
     if Role.OFFICER not in roles_of(request.user):
-        return _refused(request, Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình.")), title=action_label(Action.REGISTER))
+        return _refused(
+            request,
+            Forbidden(_("Chỉ cán bộ cơ quan chủ trì được đăng ký mô hình.")),
+            title=action_label(Action.REGISTER),
+        )
     if request.method == "GET":
         form = RegisterPage(user=request.user)
-        return render(request, "workflows/action.html", {"form": form, "action": "register", "action_label": action_label(Action.REGISTER)})
+        return render(
+            request,
+            "workflows/action.html",
+            {"form": form, "action": "register", "action_label": action_label(Action.REGISTER)},
+        )
     form = RegisterPage(data=request.POST, user=request.user)
     try:
-        pilot_model = services.pilot_model_register(actor=request.user, data=form.action_data(), ip=client_ip(request))
+        pilot_model = services.pilot_model_register(
+            actor=request.user, data=form.action_data(), ip=client_ip(request)
+        )
     except Invalid as error:
         form.show_errors(error.errors)
-        context = {"form": form, "action": "register", "action_label": action_label(Action.REGISTER)}
+        context = {
+            "form": form,
+            "action": "register",
+            "action_label": action_label(Action.REGISTER),
+        }
         return render(request, "workflows/action.html", context, status=400)
     except DomainError as error:
         return _refused(request, error, title=action_label(Action.REGISTER))
-    messages.success(request, _("Đã đăng ký Mô hình %(n)s; hồ sơ đã gửi Công an tỉnh thẩm định.") % {"n": pilot_model.number})
+    messages.success(
+        request,
+        _("Đã đăng ký Mô hình %(n)s; hồ sơ đã gửi Công an tỉnh thẩm định.")
+        % {"n": pilot_model.number},
+    )
     return HttpResponseRedirect(reverse("workflows:detail", kwargs={"pk": pilot_model.pk}))
 
 
 def _back(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("workflows:home")
 
@@ -248,7 +295,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     path = evidence.path_of(item.stored_name)
     if not path.is_file():
         raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -35,7 +35,11 @@ def _visible_process(user: Any, process_pk: Any) -> bool:
     """Whether ``user`` may see the pilot model behind a main or funding-round process."""
     model_id = PilotModel.objects.filter(process_id=process_pk).values_list("pk", flat=True).first()
     if model_id is None:
-        model_id = FundingRequest.objects.filter(process_id=process_pk).values_list("pilot_model_id", flat=True).first()
+        model_id = (
+            FundingRequest.objects.filter(process_id=process_pk)
+            .values_list("pilot_model_id", flat=True)
+            .first()
+        )
     if model_id is None:
         return False
     try:

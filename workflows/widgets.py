@@ -23,7 +23,12 @@ class VietDateInput(forms.DateInput):
     """A date typed as dd/mm/yyyy (a browser date picker would show the browser's own format)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        base = {
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "class": "date",
+        }
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
@@ -31,7 +36,12 @@ class MoneyInput(forms.TextInput):
     """Money typed as 1.250.000.000; a whole number is shown the same way."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": "1.250.000.000", "inputmode": "numeric", "autocomplete": "off", "class": "money"}
+        base = {
+            "placeholder": "1.250.000.000",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "class": "money",
+        }
         super().__init__(attrs={**base, **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
@@ -49,7 +59,9 @@ class _TemplateWidget(forms.Widget):
 
     template_name = ""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         context = self.get_context(name, value, attrs)
         return SafeString(render_to_string(self.template_name, context))
 
@@ -70,7 +82,13 @@ class RowsWidget(_TemplateWidget):
 
     template_name = "workflows/widgets/rows.html"
 
-    def __init__(self, columns: Sequence[tuple[str, Any, str]], *, extra: int = 2, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Any, str]],
+        *,
+        extra: int = 2,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(attrs)
         self.columns = list(columns)
         self.extra = extra
@@ -107,12 +125,28 @@ class RowsWidget(_TemplateWidget):
                 raw = row.get(key, "") if isinstance(row, Mapping) else ""
                 if kind == "money" and isinstance(raw, int):
                     raw = group_thousands(raw)
-                cells.append({"name": f"{name}-{index}-{key}", "value": "" if raw is None else raw, "kind": kind, "label": label})
+                cells.append(
+                    {
+                        "name": f"{name}-{index}-{key}",
+                        "value": "" if raw is None else raw,
+                        "kind": kind,
+                        "label": label,
+                    }
+                )
             shown.append(cells)
         template_row = [
-            {"name": f"{name}-__i__-{key}", "value": "", "kind": kind, "label": label} for key, label, kind in self.columns
+            {"name": f"{name}-__i__-{key}", "value": "", "kind": kind, "label": label}
+            for key, label, kind in self.columns
         ]
-        return {"widget": {"name": name, "columns": self.columns, "rows": shown, "template_row": template_row, "next_index": len(shown)}}
+        return {
+            "widget": {
+                "name": name,
+                "columns": self.columns,
+                "rows": shown,
+                "template_row": template_row,
+                "next_index": len(shown),
+            }
+        }
 
 
 class AchievedWidget(_TemplateWidget):
@@ -142,7 +176,9 @@ class AchievedWidget(_TemplateWidget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         given = {}
         if isinstance(value, list):
-            given = {row.get("name"): row.get("achieved") for row in value if isinstance(row, Mapping)}
+            given = {
+                row.get("name"): row.get("achieved") for row in value if isinstance(row, Mapping)
+            }
         rows = []
         for index, item in enumerate(self.deliverables):
             achieved = given.get(item["name"], item.get("achieved"))
@@ -164,4 +200,11 @@ class AppraisalWidget(_TemplateWidget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         current = value if isinstance(value, Mapping) else {}
-        return {"widget": {"name": name, "number": current.get("number", ""), "date": current.get("date", ""), "placeholder": DATE_PLACEHOLDER}}
+        return {
+            "widget": {
+                "name": name,
+                "number": current.get("number", ""),
+                "date": current.get("date", ""),
+                "placeholder": DATE_PLACEHOLDER,
+            }
+        }

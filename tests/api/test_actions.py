@@ -31,26 +31,38 @@ def last_entry() -> AuditEntry:
     return AuditEntry.objects.order_by("-seq").first()  # type: ignore[return-value]
 
 
-def test_available_actions_are_those_that_pass_role_state_and_duties(api: ApiFor, drive: Driver) -> None:
+def test_available_actions_are_those_that_pass_role_state_and_duties(
+    api: ApiFor, drive: Driver
+) -> None:
     pm = drive.register()
     response = api("police").get(url(pm), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     names = [a["name"] for a in response.json()["actions"]]
     assert names == selectors.available_actions(pm, drive.p["police"])
     assert "approve_registration" in names and "sign_off" not in names
-    assert {"name": "approve_registration", "label": "Approve registration"} in response.json()["actions"]
+    assert {"name": "approve_registration", "label": "Approve registration"} in response.json()[
+        "actions"
+    ]
     assert api("inspector").get(url(pm)).json() == {"actions": []}
 
 
 def test_a_success_answers_200_with_the_updated_model(api: ApiFor, drive: Driver) -> None:
     pm = drive.register()
-    response = api("police").post(url(pm, "approve_registration"), {"comment": "Đồng ý"}, format="json")
+    response = api("police").post(
+        url(pm, "approve_registration"), {"comment": "Đồng ý"}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
-    assert (body["version"], body["open_step"], body["last_step"]["outcome"]) == (2, None, "approved")
+    assert (body["version"], body["open_step"], body["last_step"]["outcome"]) == (
+        2,
+        None,
+        "approved",
+    )
 
 
-def test_nobody_decides_a_step_they_submitted(api: ApiFor, drive: Driver, people: dict[str, User]) -> None:
+def test_nobody_decides_a_step_they_submitted(
+    api: ApiFor, drive: Driver, people: dict[str, User]
+) -> None:
     pm = drive.approved()
     drive.act("request_funding", pm, "officer_finance_syt", funding_data())
     offered = [a["name"] for a in api("officer_finance_syt").get(url(pm)).json()["actions"]]
@@ -72,14 +84,18 @@ def test_bad_input_is_answered_only_after_role_and_state(api: ApiFor, drive: Dri
     wrong_state = api("finance").post(url(pm, "approve_funding"), bad, format="json")
     assert (wrong_role.status_code, wrong_role.json()["code"]) == (403, "forbidden")
     assert (wrong_state.status_code, wrong_state.json()["code"]) == (409, "conflict")
-    invalid = api("police").post(url(pm, "return_registration"), {"comment": ""}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    invalid = api("police").post(
+        url(pm, "return_registration"), {"comment": ""}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert invalid.status_code == 400
     assert invalid.json() == {"comment": ["Give the reason (comment)."]}
     pm.refresh_from_db()
     assert pm.version == 1
 
 
-def test_a_stale_version_is_a_409_and_the_current_one_goes_through(api: ApiFor, drive: Driver) -> None:
+def test_a_stale_version_is_a_409_and_the_current_one_goes_through(
+    api: ApiFor, drive: Driver
+) -> None:
     pm = drive.register()
     stale = api("police").post(url(pm, "approve_registration"), {"version": 7}, format="json")
     assert (stale.status_code, stale.json()["code"]) == (409, "conflict")
@@ -90,12 +106,16 @@ def test_a_stale_version_is_a_409_and_the_current_one_goes_through(api: ApiFor, 
 def test_an_unknown_action_is_a_404_even_with_a_malformed_body(api: ApiFor, drive: Driver) -> None:
     pm = drive.register()
     for body in ('{"comment": "x"}', "{broken"):
-        response = api("police").post(url(pm, "approve_everything"), body, content_type="application/json")
+        response = api("police").post(
+            url(pm, "approve_everything"), body, content_type="application/json"
+        )
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
     assert api("officer").post(url(pm, "register"), {}, format="json").status_code == 404
 
 
-def test_a_malformed_body_on_an_invisible_model_is_still_a_404(api: ApiFor, drive: Driver, outsider: User) -> None:
+def test_a_malformed_body_on_an_invisible_model_is_still_a_404(
+    api: ApiFor, drive: Driver, outsider: User
+) -> None:
     pm = drive.register()
     response = api("outsider").post(url(pm, "withdraw"), "{broken", content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
@@ -104,7 +124,9 @@ def test_a_malformed_body_on_an_invisible_model_is_still_a_404(api: ApiFor, driv
 @pytest.mark.parametrize("body", ["{broken", "[]", '"comment"', "null"])
 def test_a_malformed_or_non_object_body_is_a_400(api: ApiFor, drive: Driver, body: str) -> None:
     pm = drive.register()
-    response = api("police").post(url(pm, "approve_registration"), body, content_type="application/json")
+    response = api("police").post(
+        url(pm, "approve_registration"), body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]
     pm.refresh_from_db()
@@ -119,7 +141,9 @@ def test_an_action_url_answers_get_with_405(api: ApiFor, drive: Driver) -> None:
 
 def test_a_form_encoded_body_is_415_for_a_json_action(api: ApiFor, drive: Driver) -> None:
     pm = drive.register()
-    response = api("police").post(url(pm, "approve_registration"), {"comment": "x"}, format="multipart")
+    response = api("police").post(
+        url(pm, "approve_registration"), {"comment": "x"}, format="multipart"
+    )
     assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
 
 
@@ -127,16 +151,23 @@ def _submit(api: ApiFor, pm: PilotModel, data: Any, files: list[Any]) -> Any:
     payload: dict[str, Any] = {"files": files}
     if data is not None:
         payload["data"] = data if isinstance(data, str) else json.dumps(data)
-    return api("officer").post(url(pm, "submit_completion"), payload, format="multipart", HTTP_ACCEPT_LANGUAGE="en")
+    return api("officer").post(
+        url(pm, "submit_completion"), payload, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def test_submit_completion_takes_multipart_with_evidence_files(api: ApiFor, drive: Driver) -> None:
     pm = drive.deploying()
-    photo = SimpleUploadedFile("anh.pdf", b"%PDF-1.4\n% another scan\n%%EOF\n", content_type="application/pdf")
+    photo = SimpleUploadedFile(
+        "anh.pdf", b"%PDF-1.4\n% another scan\n%%EOF\n", content_type="application/pdf"
+    )
     response = _submit(api, pm, completion_data(), [evidence_pdf("bien-ban.pdf"), photo])
     assert response.status_code == 200
     assert response.json()["open_step"]["kind"] == "completion_verification"
-    assert sorted(EvidenceFile.objects.values_list("original_name", flat=True)) == ["anh.pdf", "bien-ban.pdf"]
+    assert sorted(EvidenceFile.objects.values_list("original_name", flat=True)) == [
+        "anh.pdf",
+        "bien-ban.pdf",
+    ]
     evidence = last_entry().payload["evidence"]
     assert [len(item["sha256"]) for item in evidence] == [64, 64]
 
@@ -164,10 +195,17 @@ def test_a_multipart_data_part_that_is_not_json_is_a_400(api: ApiFor, drive: Dri
 
 def test_the_client_address_reaches_the_audit_trail(api: ApiFor, drive: Driver) -> None:
     pm = drive.register()
-    api("police").post(url(pm, "approve_registration"), {}, format="json", REMOTE_ADDR="203.0.113.7")
+    api("police").post(
+        url(pm, "approve_registration"), {}, format="json", REMOTE_ADDR="203.0.113.7"
+    )
     assert (last_entry().action, last_entry().ip) == ("registration.approved", "203.0.113.7")
-    api("finance").post(url(pm, "approve_registration"), {}, format="json", REMOTE_ADDR="198.51.100.9")
-    assert (last_entry().action, last_entry().ip) == ("refused.approve_registration", "198.51.100.9")
+    api("finance").post(
+        url(pm, "approve_registration"), {}, format="json", REMOTE_ADDR="198.51.100.9"
+    )
+    assert (last_entry().action, last_entry().ip) == (
+        "refused.approve_registration",
+        "198.51.100.9",
+    )
 
 
 @pytest.mark.parametrize(
@@ -190,7 +228,9 @@ def test_messages_are_vietnamese_when_asked_and_english_otherwise(
     assert response.headers["Content-Language"] == language
 
 
-def test_a_lock_timeout_is_a_409_never_a_500(api: ApiFor, drive: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_timeout_is_a_409_never_a_500(
+    api: ApiFor, drive: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pm = drive.register()
 
     def locked(*args: Any, **kwargs: Any) -> Any:
@@ -214,18 +254,26 @@ def test_a_lock_timeout_is_a_409_never_a_500(api: ApiFor, drive: Driver, monkeyp
     ],
     ids=["nul", "lone-surrogate", "nul-key", "deep-nesting"],
 )
-def test_text_no_database_can_store_is_a_400_not_a_500(api: ApiFor, drive: Driver, body: str) -> None:
+def test_text_no_database_can_store_is_a_400_not_a_500(
+    api: ApiFor, drive: Driver, body: str
+) -> None:
     pm = drive.register()
-    response = api("police").post(url(pm, "return_registration"), body, content_type="application/json")
+    response = api("police").post(
+        url(pm, "return_registration"), body, content_type="application/json"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]
     pm.refresh_from_db()
     assert pm.version == 1
 
 
-def test_a_day_first_date_means_the_same_in_english_as_in_vietnamese(api: ApiFor, drive: Driver) -> None:
+def test_a_day_first_date_means_the_same_in_english_as_in_vietnamese(
+    api: ApiFor, drive: Driver
+) -> None:
     pm = drive.register()
     body = {"deadline": "05/06/2030", "decision_number": "15/QĐ-UBND"}
-    response = api("leader").post(url(pm, "extend_deadline"), body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api("leader").post(
+        url(pm, "extend_deadline"), body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert response.json()["deadline"] == "2030-06-05"

@@ -10,15 +10,23 @@ from tests.api.conftest import ApiFor
 from tests.factories import Driver
 
 
-def test_a_model_feed_lists_its_entries_oldest_first_and_paginated(api: ApiFor, drive: Driver) -> None:
+def test_a_model_feed_lists_its_entries_oldest_first_and_paginated(
+    api: ApiFor, drive: Driver
+) -> None:
     pm = drive.approved(6)
     drive.register(7)
-    api("finance").post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json")
+    api("finance").post(
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json"
+    )
     feed = api("officer").get(f"/api/v1/pilot-models/{pm.pk}/audit/", {"page_size": 2}).json()
     assert feed["count"] == 3
     rest = api("officer").get(feed["next"]).json()
     entries = feed["results"] + rest["results"]
-    assert [e["action"] for e in entries] == ["registration.submitted", "registration.approved", "refused.approve_registration"]
+    assert [e["action"] for e in entries] == [
+        "registration.submitted",
+        "registration.approved",
+        "refused.approve_registration",
+    ]
     assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
     assert {e["object_id"] for e in entries} == {str(pm.pk)}
 
@@ -43,6 +51,8 @@ def test_police_leader_and_inspector_verify_the_chain(api: ApiFor, drive: Driver
 
 
 @pytest.mark.parametrize("who", ["officer", "finance"])
-def test_other_roles_may_not_verify_the_chain(api: ApiFor, people: dict[str, User], who: str) -> None:
+def test_other_roles_may_not_verify_the_chain(
+    api: ApiFor, people: dict[str, User], who: str
+) -> None:
     response = api(who).get("/api/v1/audit/verify/")
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")

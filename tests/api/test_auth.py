@@ -23,7 +23,9 @@ LIST_URL = "/api/v1/pilot-models/"
 
 
 def obtain(username: str, password: str, **extra: Any) -> Any:
-    return APIClient().post(TOKEN_URL, {"username": username, "password": password}, format="json", **extra)
+    return APIClient().post(
+        TOKEN_URL, {"username": username, "password": password}, format="json", **extra
+    )
 
 
 def with_token(token: str) -> APIClient:
@@ -138,7 +140,9 @@ def test_a_session_works_for_reading(police: User, drive: Driver) -> None:
 
 def test_a_session_write_without_csrf_answers_403_csrf_failed(police: User, drive: Driver) -> None:
     pm = drive.register()
-    response = session_client(police).post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json")
+    response = session_client(police).post(
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
     pm.refresh_from_db()
@@ -151,16 +155,23 @@ def test_a_session_write_with_the_csrf_token_goes_through(police: User, drive: D
     secret = "k" * 32
     client.cookies["csrftoken"] = secret
     response = client.post(
-        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json", HTTP_X_CSRFTOKEN=secret
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/",
+        {},
+        format="json",
+        HTTP_X_CSRFTOKEN=secret,
     )
     assert response.status_code == 200
     assert response.json()["last_step"]["outcome"] == "approved"
 
 
-def test_a_token_request_needs_no_csrf_even_with_a_session_cookie(police: User, api: ApiFor, drive: Driver) -> None:
+def test_a_token_request_needs_no_csrf_even_with_a_session_cookie(
+    police: User, api: ApiFor, drive: Driver
+) -> None:
     pm = drive.register()
     client = api("police")
     client.force_login(police, backend="django.contrib.auth.backends.ModelBackend")
     client.handler.enforce_csrf_checks = True
-    response = client.post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json")
+    response = client.post(
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {}, format="json"
+    )
     assert response.status_code == 200

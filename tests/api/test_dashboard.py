@@ -23,7 +23,12 @@ def test_the_dashboard_has_exactly_the_spec_shape(api: ApiFor, drive: Driver) ->
     assert body["buckets"] == {"not_started": 1, "in_progress": 1, "completed": 1}
     assert body["cancelled"] == 1
     assert body["states"] == {
-        "registered": 1, "funding_requested": 0, "financed": 0, "deploying": 1, "completed": 1, "cancelled": 1,
+        "registered": 1,
+        "funding_requested": 0,
+        "financed": 0,
+        "deploying": 1,
+        "completed": 1,
+        "cancelled": 1,
     }
     assert body["overdue"] == 1
     assert [(a["code"], a["completed"], a["overdue"]) for a in body["by_agency"]] == [("SYT", 1, 1)]

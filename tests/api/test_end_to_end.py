@@ -30,23 +30,40 @@ class Session:
 
     def login(self, username: str) -> None:
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        response = self.call(client, "POST", "/api/v1/auth/token/", {"username": username, "password": "pw-" + username})
+        response = self.call(
+            client,
+            "POST",
+            "/api/v1/auth/token/",
+            {"username": username, "password": "pw-" + username},
+        )
         assert response.status_code == 200
-        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}", HTTP_ACCEPT_LANGUAGE="en")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {response.json()['token']}", HTTP_ACCEPT_LANGUAGE="en"
+        )
         self.clients[username] = client
 
-    def __call__(self, who: str, method: str, path: str, body: dict[str, Any] | None = None, **kw: Any) -> Any:
+    def __call__(
+        self, who: str, method: str, path: str, body: dict[str, Any] | None = None, **kw: Any
+    ) -> Any:
         return self.call(self.clients[who], method, path, body, who=who, **kw)
 
     def call(
-        self, client: APIClient, method: str, path: str, body: dict[str, Any] | None = None, *, who: str = "",
+        self,
+        client: APIClient,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        who: str = "",
         files: list[Any] | None = None,
     ) -> Any:
         auth = f" -H 'Authorization: Token <{who}>'" if who else ""
         if files is not None:
             payload: dict[str, Any] = {"data": json.dumps(body, ensure_ascii=False), "files": files}
             response = client.post(path, payload, format="multipart")
-            parts = f" -F 'data={json.dumps(body, ensure_ascii=False)}'" + "".join(f" -F files=@{f.name}" for f in files)
+            parts = f" -F 'data={json.dumps(body, ensure_ascii=False)}'" + "".join(
+                f" -F files=@{f.name}" for f in files
+            )
             self.lines.append(f"$ curl -X POST{auth}{parts} {path}")
         elif method == "GET":
             response = client.get(path)
@@ -56,7 +73,9 @@ class Session:
             shown = dict(body or {})
             if "password" in shown:
                 shown["password"] = "…"
-            self.lines.append(f"$ curl -X POST{auth} -d '{json.dumps(shown, ensure_ascii=False)}' {path}")
+            self.lines.append(
+                f"$ curl -X POST{auth} -d '{json.dumps(shown, ensure_ascii=False)}' {path}"
+            )
         self.lines.append(f"< {response.status_code} {self._summary(response)}")
         return response
 
@@ -77,7 +96,9 @@ class Session:
         return json.dumps(body, ensure_ascii=False)
 
 
-def test_a_model_goes_from_registration_to_sign_off_through_the_api_alone(people: dict[str, User]) -> None:
+def test_a_model_goes_from_registration_to_sign_off_through_the_api_alone(
+    people: dict[str, User],
+) -> None:
     s = Session()
     for username in ("officer_syt", "police", "police2", "finance", "leader"):
         s.login(username)
@@ -99,20 +120,44 @@ def test_a_model_goes_from_registration_to_sign_off_through_the_api_alone(people
         return result
 
     act("police", "approve_registration", {"comment": "Đồng ý"})
-    act("officer_syt", "request_funding", {
-        "amount": 1_250_000_000, "funding_source": "provincial_recurrent", "spending_kind": "recurrent",
-        "budget_year": clock.today().year, "lines": [{"item": "Thiết bị đọc CCCD", "amount": 1_250_000_000}],
-        "justification": "Theo Kế hoạch triển khai Đề án 06",
-    })
-    financed = act("finance", "approve_funding", {
-        "approved_amount": 1_000_000_000, "decision_number": "1234/QĐ-UBND", "decision_date": today,
-    })
-    assert (financed["state"], financed["funding"]) == ("financed", {"requested": 1_250_000_000, "approved": 1_000_000_000})
+    act(
+        "officer_syt",
+        "request_funding",
+        {
+            "amount": 1_250_000_000,
+            "funding_source": "provincial_recurrent",
+            "spending_kind": "recurrent",
+            "budget_year": clock.today().year,
+            "lines": [{"item": "Thiết bị đọc CCCD", "amount": 1_250_000_000}],
+            "justification": "Theo Kế hoạch triển khai Đề án 06",
+        },
+    )
+    financed = act(
+        "finance",
+        "approve_funding",
+        {
+            "approved_amount": 1_000_000_000,
+            "decision_number": "1234/QĐ-UBND",
+            "decision_date": today,
+        },
+    )
+    assert (financed["state"], financed["funding"]) == (
+        "financed",
+        {"requested": 1_250_000_000, "approved": 1_000_000_000},
+    )
     act("officer_syt", "start_deployment", {"start_date": today})
-    act("officer_syt", "report_progress", {"percent": 60, "deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 6}]})
+    act(
+        "officer_syt",
+        "report_progress",
+        {"percent": 60, "deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 6}]},
+    )
     submitted = act(
-        "officer_syt", "submit_completion",
-        {"deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 10}], "summary": "Đã hoàn thành"},
+        "officer_syt",
+        "submit_completion",
+        {
+            "deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 10}],
+            "summary": "Đã hoàn thành",
+        },
         files=[evidence_pdf("bien-ban-nghiem-thu.pdf")],
     )
     assert submitted["open_step"]["kind"] == "completion_verification"
@@ -122,8 +167,14 @@ def test_a_model_goes_from_registration_to_sign_off_through_the_api_alone(people
 
     feed = s("police", "GET", f"{model}/audit/").json()
     assert [e["action"] for e in feed["results"]] == [
-        "registration.submitted", "registration.approved", "funding.requested", "funding.approved",
-        "deployment.started", "progress.reported", "completion.submitted", "completion.verified",
+        "registration.submitted",
+        "registration.approved",
+        "funding.requested",
+        "funding.approved",
+        "deployment.started",
+        "progress.reported",
+        "completion.submitted",
+        "completion.verified",
         "completion.signed_off",
     ]
     assert s("police", "GET", "/api/v1/audit/verify/").json()["ok"] is True

@@ -50,14 +50,21 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            people = {key: make_user(username, code, *roles) for key, (username, code, roles) in ROLE_PEOPLE.items()}
+            people = {
+                key: make_user(username, code, *roles)
+                for key, (username, code, roles) in ROLE_PEOPLE.items()
+            }
             people["outsider"] = make_user(OUTSIDER[0], OUTSIDER[1], *OUTSIDER[2])
             drive = Driver(people)
-            model_ids = {s.name: s.build(drive, number).pk for number, s in enumerate(SITUATIONS, start=1)}
+            model_ids = {
+                s.name: s.build(drive, number).pk for number, s in enumerate(SITUATIONS, start=1)
+            }
             clients = {}
             for role, who in ROLES.items():
                 _instance, token = AuthToken.objects.create(user=people[who])
-                clients[role] = APIClient(HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="en")
+                clients[role] = APIClient(
+                    HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_LANGUAGE="en"
+                )
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -70,11 +77,15 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         storage.disable()
 
 
-def post_action(client: APIClient, pk: int, action: str, data: dict[str, Any], *, files: bool = False) -> Any:
+def post_action(
+    client: APIClient, pk: int, action: str, data: dict[str, Any], *, files: bool = False
+) -> Any:
     url = f"/api/v1/pilot-models/{pk}/actions/{action}/"
     if files:
         # SPEC §9: submit_completion may be multipart, a `data` part plus `files` parts.
-        return client.post(url, {"data": json.dumps(data), "files": [evidence_pdf()]}, format="multipart")
+        return client.post(
+            url, {"data": json.dumps(data), "files": [evidence_pdf()]}, format="multipart"
+        )
     return client.post(url, data, format="json")
 
 
@@ -121,7 +132,9 @@ CASES = [pytest.param(s.name, role, id=f"{s.name}-{role}") for s in SITUATIONS f
 
 
 @pytest.mark.parametrize(("situation_name", "role"), CASES)
-def test_every_action_over_http_answers_as_the_spec_orders(world: World, db: None, situation_name: str, role: str) -> None:
+def test_every_action_over_http_answers_as_the_spec_orders(
+    world: World, db: None, situation_name: str, role: str
+) -> None:
     situation = SITUATION_BY_NAME[situation_name]
     problems = []
     for action in ACTIONS:
@@ -134,6 +147,11 @@ def test_every_action_over_http_answers_as_the_spec_orders(world: World, db: Non
 
 
 def test_the_http_matrix_covers_every_action_and_every_spec_answer() -> None:
-    answers = {(expected(s, a, r).status, expected(s, a, r).code) for s in SITUATIONS for a in ACTIONS for r in ROLES}
+    answers = {
+        (expected(s, a, r).status, expected(s, a, r).code)
+        for s in SITUATIONS
+        for a in ACTIONS
+        for r in ROLES
+    }
     assert answers == {(200, "ok"), (404, "not_found"), (403, "forbidden"), (409, "conflict")}
     assert len(ACTIONS) == 22

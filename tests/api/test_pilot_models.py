@@ -18,9 +18,28 @@ from workflows.models import PilotModel
 LIST_URL = "/api/v1/pilot-models/"
 
 SPEC_FIELDS = {
-    "id", "number", "title", "is_sample", "state", "bucket", "version", "lead_agency", "coordinating_agencies",
-    "responsible_officer", "deadline", "original_deadline", "needs_funding", "needs_population_db_connection",
-    "db_permission", "funding", "open_step", "last_step", "blockers", "deliverables", "progress_percent", "start_date",
+    "id",
+    "number",
+    "title",
+    "is_sample",
+    "state",
+    "bucket",
+    "version",
+    "lead_agency",
+    "coordinating_agencies",
+    "responsible_officer",
+    "deadline",
+    "original_deadline",
+    "needs_funding",
+    "needs_population_db_connection",
+    "db_permission",
+    "funding",
+    "open_step",
+    "last_step",
+    "blockers",
+    "deliverables",
+    "progress_percent",
+    "start_date",
 }
 
 
@@ -58,8 +77,14 @@ def _bulk_models(count: int, officer: User) -> None:
     now = timezone.now()
     PilotModel.objects.bulk_create(
         PilotModel(
-            number=100 + i, title=f"Mẫu {i}", tasks="-", lead_agency=syt, responsible_officer=officer,
-            deadline=clock.today() + dt.timedelta(days=90), registered_at=now, last_action_at=now,
+            number=100 + i,
+            title=f"Mẫu {i}",
+            tasks="-",
+            lead_agency=syt,
+            responsible_officer=officer,
+            deadline=clock.today() + dt.timedelta(days=90),
+            registered_at=now,
+            last_action_at=now,
         )
         for i in range(count)
     )
@@ -87,7 +112,9 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     assert len(large.json()["results"]) == 202
 
 
-def test_the_list_filters_by_state_bucket_agency_and_number(api: ApiFor, drive: Driver, other_officer: User) -> None:
+def test_the_list_filters_by_state_bucket_agency_and_number(
+    api: ApiFor, drive: Driver, other_officer: User
+) -> None:
     drive.register(1)
     drive.deploying(2)
     drive.completed(3)
@@ -115,7 +142,14 @@ def test_overdue_means_past_the_deadline_and_still_open(api: ApiFor, drive: Driv
 
 def test_bad_filter_values_answer_400_with_each_field(api: ApiFor, drive: Driver) -> None:
     response = api("police").get(
-        LIST_URL, {"state": "open", "bucket": "x", "lead_agency": "NOPE", "overdue": "maybe", "number": "six"},
+        LIST_URL,
+        {
+            "state": "open",
+            "bucket": "x",
+            "lead_agency": "NOPE",
+            "overdue": "maybe",
+            "number": "six",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
@@ -140,7 +174,9 @@ def test_the_detail_has_every_field_spec_names(api: ApiFor, drive: Driver) -> No
     body = detail(api, "officer", pm.pk)
     assert set(body) >= SPEC_FIELDS
     assert body["number"] == 6 and body["is_sample"] is True
-    assert body["state"] == "registered" and body["bucket"] == "not_started" and body["version"] == 1
+    assert (
+        body["state"] == "registered" and body["bucket"] == "not_started" and body["version"] == 1
+    )
     assert body["lead_agency"] == {"code": "SYT", "name": "Sở Y tế"}
     assert body["coordinating_agencies"] == [{"code": "SGDDT", "name": "Sở Giáo dục và Đào tạo"}]
     assert body["responsible_officer"] == "officer_syt"
@@ -148,7 +184,9 @@ def test_the_detail_has_every_field_spec_names(api: ApiFor, drive: Driver) -> No
     assert body["open_step"]["outcome"] == "pending"
     assert body["open_step"]["submitted_by"] == "officer_syt"
     assert body["last_step"] is None
-    assert body["deliverables"] == [{"name": "Bệnh viện áp dụng", "unit": "cơ sở", "target": 10, "achieved": None}]
+    assert body["deliverables"] == [
+        {"name": "Bệnh viện áp dụng", "unit": "cơ sở", "target": 10, "achieved": None}
+    ]
     assert body["funding"] == {"requested": 0, "approved": 0}
     assert body["db_permission"] is None
     assert body["blockers"] == []
@@ -158,11 +196,17 @@ def test_the_last_step_is_the_latest_decided_one(api: ApiFor, drive: Driver) -> 
     pm = drive.act("return_registration", drive.register(), "police", {"comment": "Bổ sung"})
     step = detail(api, "officer", pm.pk)["last_step"]
     assert step["kind"] == "registration_review"
-    assert (step["outcome"], step["decided_by"], step["comment"]) == ("returned", "police", "Bổ sung")
+    assert (step["outcome"], step["decided_by"], step["comment"]) == (
+        "returned",
+        "police",
+        "Bổ sung",
+    )
     assert step["decided_at"] is not None
 
 
-def test_funding_totals_count_live_requests_and_approvals_as_integers(api: ApiFor, drive: Driver) -> None:
+def test_funding_totals_count_live_requests_and_approvals_as_integers(
+    api: ApiFor, drive: Driver
+) -> None:
     pm = drive.funding_requested()
     assert detail(api, "police", pm.pk)["funding"] == {"requested": 1_250_000_000, "approved": 0}
     drive.act("return_funding", pm, "finance", {"comment": "Thiếu thuyết minh"})
@@ -170,7 +214,10 @@ def test_funding_totals_count_live_requests_and_approvals_as_integers(api: ApiFo
     drive.act("request_funding", pm, "officer", funding_data())
     drive.act("approve_funding", pm, "finance", approval_data(1_000_000_000))
     drive.act("request_funding", pm, "officer", funding_data(500_000_000))
-    assert detail(api, "police", pm.pk)["funding"] == {"requested": 1_750_000_000, "approved": 1_000_000_000}
+    assert detail(api, "police", pm.pk)["funding"] == {
+        "requested": 1_750_000_000,
+        "approved": 1_000_000_000,
+    }
 
 
 def test_open_blockers_show_with_who_set_them(api: ApiFor, drive: Driver) -> None:
@@ -185,15 +232,24 @@ def test_a_model_needing_the_population_db_without_permission_is_blocked_until_r
 ) -> None:
     pm = drive.register(needs_population_db_connection=True)
     blockers = detail(api, "officer", pm.pk)["blockers"]
-    assert blockers == [{"reason": "no_population_db_permission", "note": "", "set_by": None, "set_at": None}]
-    drive.act("record_db_permission", pm, "police", {"document_number": "12/BCA-C06", "date": clock.today().isoformat()})
+    assert blockers == [
+        {"reason": "no_population_db_permission", "note": "", "set_by": None, "set_at": None}
+    ]
+    drive.act(
+        "record_db_permission",
+        pm,
+        "police",
+        {"document_number": "12/BCA-C06", "date": clock.today().isoformat()},
+    )
     body = detail(api, "officer", pm.pk)
     assert body["blockers"] == []
     assert body["db_permission"] == {"number": "12/BCA-C06", "date": clock.today().isoformat()}
 
 
 def test_an_entered_population_db_blocker_is_not_shown_twice(api: ApiFor, drive: Driver) -> None:
-    pm = drive.blocked(drive.register(needs_population_db_connection=True), reason="no_population_db_permission")
+    pm = drive.blocked(
+        drive.register(needs_population_db_connection=True), reason="no_population_db_permission"
+    )
     reasons = [b["reason"] for b in detail(api, "officer", pm.pk)["blockers"]]
     assert reasons == ["no_population_db_permission"]
 
@@ -209,10 +265,16 @@ def test_an_unknown_model_is_a_404(api: ApiFor, drive: Driver, pk: int) -> None:
 
 
 def test_an_officer_registers_a_model_and_gets_201_with_it(api: ApiFor, officer: User) -> None:
-    response = api("officer").post(LIST_URL, registration_data(6, coordinating_agencies=["SGDDT"]), format="json")
+    response = api("officer").post(
+        LIST_URL, registration_data(6, coordinating_agencies=["SGDDT"]), format="json"
+    )
     assert response.status_code == 201
     body = response.json()
-    assert (body["number"], body["state"], body["open_step"]["kind"]) == (6, "registered", "registration_review")
+    assert (body["number"], body["state"], body["open_step"]["kind"]) == (
+        6,
+        "registered",
+        "registration_review",
+    )
     assert PilotModel.objects.get(number=6).lead_agency.code == "SYT"
 
 
@@ -223,8 +285,12 @@ def test_registration_by_another_role_is_403(api: ApiFor, police: User) -> None:
     assert not PilotModel.objects.exists()
 
 
-def test_registering_for_another_agency_is_403(api: ApiFor, officer: User, other_officer: User) -> None:
-    response = api("officer").post(LIST_URL, registration_data(6, agency_code="SGDDT", officer="officer_sgddt"), format="json")
+def test_registering_for_another_agency_is_403(
+    api: ApiFor, officer: User, other_officer: User
+) -> None:
+    response = api("officer").post(
+        LIST_URL, registration_data(6, agency_code="SGDDT", officer="officer_sgddt"), format="json"
+    )
     assert response.status_code == 403
     assert not PilotModel.objects.exists()
 
@@ -232,10 +298,14 @@ def test_registering_for_another_agency_is_403(api: ApiFor, officer: User, other
 def test_bad_registrations_answer_400_naming_each_field(api: ApiFor, drive: Driver) -> None:
     drive.register(6)
     past = (clock.today() - dt.timedelta(days=1)).isoformat()
-    taken = api("officer").post(LIST_URL, registration_data(6), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    taken = api("officer").post(
+        LIST_URL, registration_data(6), format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert taken.status_code == 400
     assert taken.json() == {"number": ["Model number 6 is already taken."]}
-    bad = api("officer").post(LIST_URL, registration_data(7, deadline=past, deliverables=[]), format="json")
+    bad = api("officer").post(
+        LIST_URL, registration_data(7, deadline=past, deliverables=[]), format="json"
+    )
     assert bad.status_code == 400
     assert {"deadline", "deliverables"} <= set(bad.json())
     assert PilotModel.objects.count() == 1

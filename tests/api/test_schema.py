@@ -35,7 +35,9 @@ def schema(django_db_blocker: Any) -> dict[str, Any]:
 
 
 def test_the_schema_generates_without_a_single_warning(tmp_path: Any) -> None:
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
 
 
 def test_the_schema_is_openapi_3(schema: dict[str, Any]) -> None:
@@ -50,8 +52,13 @@ def test_every_action_is_an_operation_with_its_own_request_body(schema: dict[str
         ref = content["application/json"]["schema"]["$ref"]
         assert ref == f"#/components/schemas/{body_name(REGISTRY[action].form_class)}"
         assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409"}
-    multipart = schema["paths"]["/api/v1/pilot-models/{id}/actions/submit_completion/"]["post"]["requestBody"]["content"]
-    assert multipart["multipart/form-data"]["schema"]["$ref"] == "#/components/schemas/SubmitCompletionMultipart"
+    multipart = schema["paths"]["/api/v1/pilot-models/{id}/actions/submit_completion/"]["post"][
+        "requestBody"
+    ]["content"]
+    assert (
+        multipart["multipart/form-data"]["schema"]["$ref"]
+        == "#/components/schemas/SubmitCompletionMultipart"
+    )
 
 
 def _form_fields(form_class: type) -> dict[str, bool]:
@@ -80,7 +87,10 @@ def test_a_form_limit_reaches_the_schema(schema: dict[str, Any]) -> None:
     pattern = body["decision_number"]["pattern"]
     assert re.fullmatch(pattern, "1234/QĐ-UBND") and not re.fullmatch(pattern, "QĐ 1234")
     lines = schema["components"]["schemas"]["RequestFundingBody"]["properties"]["lines"]
-    assert (lines["minItems"], lines["maxItems"]) == (1, RequestFundingForm.base_fields["lines"].max_rows)
+    assert (lines["minItems"], lines["maxItems"]) == (
+        1,
+        RequestFundingForm.base_fields["lines"].max_rows,
+    )
 
 
 def test_the_docs_page_loads_its_assets_from_this_server(db: None) -> None:

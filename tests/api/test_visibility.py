@@ -24,20 +24,28 @@ def test_an_outsider_gets_404_on_every_read(api: ApiFor, model: PilotModel, suff
     assert response.json()["code"] == "not_found"
 
 
-def test_an_outsider_gets_404_on_an_action_and_changes_nothing(api: ApiFor, model: PilotModel) -> None:
-    response = api("outsider").post(f"/api/v1/pilot-models/{model.pk}/actions/withdraw/", {"comment": "x"}, format="json")
+def test_an_outsider_gets_404_on_an_action_and_changes_nothing(
+    api: ApiFor, model: PilotModel
+) -> None:
+    response = api("outsider").post(
+        f"/api/v1/pilot-models/{model.pk}/actions/withdraw/", {"comment": "x"}, format="json"
+    )
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     model.refresh_from_db()
     assert (model.state, model.version) == ("registered", 1)
 
 
-def test_the_404_is_the_same_as_for_a_model_that_does_not_exist(api: ApiFor, model: PilotModel) -> None:
+def test_the_404_is_the_same_as_for_a_model_that_does_not_exist(
+    api: ApiFor, model: PilotModel
+) -> None:
     hidden = api("outsider").get(f"/api/v1/pilot-models/{model.pk}/")
     missing = api("outsider").get("/api/v1/pilot-models/99999/")
     assert hidden.json() == missing.json()
 
 
-def test_an_outsider_does_not_find_it_in_the_list_or_the_dashboard(api: ApiFor, model: PilotModel) -> None:
+def test_an_outsider_does_not_find_it_in_the_list_or_the_dashboard(
+    api: ApiFor, model: PilotModel
+) -> None:
     listing = api("outsider").get("/api/v1/pilot-models/").json()
     assert (listing["count"], listing["results"]) == (0, [])
     dashboard = api("outsider").get("/api/v1/dashboard/").json()
@@ -46,11 +54,15 @@ def test_an_outsider_does_not_find_it_in_the_list_or_the_dashboard(api: ApiFor, 
     assert api("outsider").get("/api/v1/pilot-models/", {"number": 6}).json()["count"] == 0
 
 
-def test_a_coordinating_officer_sees_it_but_may_not_act_for_the_lead(api: ApiFor, model: PilotModel) -> None:
+def test_a_coordinating_officer_sees_it_but_may_not_act_for_the_lead(
+    api: ApiFor, model: PilotModel
+) -> None:
     assert api("other_officer").get(f"/api/v1/pilot-models/{model.pk}/").status_code == 200
     assert api("other_officer").get("/api/v1/pilot-models/").json()["count"] == 1
     assert api("other_officer").get("/api/v1/dashboard/").json()["states"]["registered"] == 1
-    response = api("other_officer").post(f"/api/v1/pilot-models/{model.pk}/actions/withdraw/", {"comment": "x"}, format="json")
+    response = api("other_officer").post(
+        f"/api/v1/pilot-models/{model.pk}/actions/withdraw/", {"comment": "x"}, format="json"
+    )
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
 
 
@@ -59,10 +71,15 @@ def test_province_wide_roles_see_every_model(api: ApiFor, model: PilotModel) -> 
         assert api(who).get("/api/v1/pilot-models/").json()["count"] == 1
 
 
-def test_refused_registrations_stay_out_of_a_model_audit_feed(api: ApiFor, model: PilotModel) -> None:
+def test_refused_registrations_stay_out_of_a_model_audit_feed(
+    api: ApiFor, model: PilotModel
+) -> None:
     # The outsider tries to register number 6 again; that refusal is keyed by
     # the number, which must not leak into the feed of the model whose id is 6.
     api("outsider").post("/api/v1/pilot-models/", {"number": model.pk}, format="json")
     assert AuditEntry.objects.filter(action="refused.register").exists()
-    actions = [e["action"] for e in api("officer").get(f"/api/v1/pilot-models/{model.pk}/audit/").json()["results"]]
+    actions = [
+        e["action"]
+        for e in api("officer").get(f"/api/v1/pilot-models/{model.pk}/audit/").json()["results"]
+    ]
     assert "refused.register" not in actions

@@ -61,33 +61,102 @@ def new_entries(since: int) -> list[AuditEntry]:
 
 LIFECYCLE: list[tuple[str, str, Any, str, str, str]] = [
     # (action, who, data, event, from_state, to_state)
-    ("approve_registration", "police", {"comment": "Đồng ý"}, "registration.approved", "registered", "registered"),
-    ("request_funding", "officer", funding_data(), "funding.requested", "registered", "funding_requested"),
-    ("reject_funding", "finance", {"comment": "Chưa có nguồn"}, "funding.rejected", "funding_requested", "registered"),
-    ("request_funding", "officer", funding_data(), "funding.requested", "registered", "funding_requested"),
-    ("approve_funding", "finance", approval_data(), "funding.approved", "funding_requested", "financed"),
-    ("start_deployment", "officer", {"start_date": "2026-01-05"}, "deployment.started", "financed", "deploying"),
+    (
+        "approve_registration",
+        "police",
+        {"comment": "Đồng ý"},
+        "registration.approved",
+        "registered",
+        "registered",
+    ),
+    (
+        "request_funding",
+        "officer",
+        funding_data(),
+        "funding.requested",
+        "registered",
+        "funding_requested",
+    ),
+    (
+        "reject_funding",
+        "finance",
+        {"comment": "Chưa có nguồn"},
+        "funding.rejected",
+        "funding_requested",
+        "registered",
+    ),
+    (
+        "request_funding",
+        "officer",
+        funding_data(),
+        "funding.requested",
+        "registered",
+        "funding_requested",
+    ),
+    (
+        "approve_funding",
+        "finance",
+        approval_data(),
+        "funding.approved",
+        "funding_requested",
+        "financed",
+    ),
+    (
+        "start_deployment",
+        "officer",
+        {"start_date": "2026-01-05"},
+        "deployment.started",
+        "financed",
+        "deploying",
+    ),
     ("report_progress", "officer", {"percent": 50}, "progress.reported", "deploying", "deploying"),
-    ("set_blocker", "police", {"reason": "legacy_systems", "note": "x"}, "blocker.set", "deploying", "deploying"),
-    ("clear_blocker", "police", {"reason": "legacy_systems"}, "blocker.cleared", "deploying", "deploying"),
-    ("submit_completion", "officer", completion_data(), "completion.submitted", "deploying", "deploying"),
+    (
+        "set_blocker",
+        "police",
+        {"reason": "legacy_systems", "note": "x"},
+        "blocker.set",
+        "deploying",
+        "deploying",
+    ),
+    (
+        "clear_blocker",
+        "police",
+        {"reason": "legacy_systems"},
+        "blocker.cleared",
+        "deploying",
+        "deploying",
+    ),
+    (
+        "submit_completion",
+        "officer",
+        completion_data(),
+        "completion.submitted",
+        "deploying",
+        "deploying",
+    ),
     ("verify_completion", "police", {}, "completion.verified", "deploying", "deploying"),
     ("sign_off", "leader", {}, "completion.signed_off", "deploying", "completed"),
 ]
 
 
-def test_every_successful_action_writes_exactly_one_entry_with_who_what_and_where(drive: Driver) -> None:
+def test_every_successful_action_writes_exactly_one_entry_with_who_what_and_where(
+    drive: Driver,
+) -> None:
     seq = audit.head()[0]
     pm = drive.register()
     (registered,) = new_entries(seq)
     assert (registered.action, registered.to_state, registered.actor_username) == (
-        "registration.submitted", "registered", "officer_syt",
+        "registration.submitted",
+        "registered",
+        "officer_syt",
     )
 
     for action, who, data, event, from_state, to_state in LIFECYCLE:
         seq = audit.head()[0]
         files = [evidence_pdf()] if action == "submit_completion" else []
-        services.perform(action, pilot_model_id=pm.pk, actor=drive.p[who], data=data, files=files, ip="10.0.0.7")
+        services.perform(
+            action, pilot_model_id=pm.pk, actor=drive.p[who], data=data, files=files, ip="10.0.0.7"
+        )
 
         (entry,) = new_entries(seq)
         actor = drive.p[who]
@@ -109,11 +178,17 @@ def test_evidence_is_recorded_by_its_sha256_never_its_bytes(drive: Driver) -> No
     seq = audit.head()[0]
     content = evidence_pdf().read()
 
-    drive.act("submit_completion", pm, "officer", completion_data(), files=[evidence_pdf("bien-ban.pdf")])
+    drive.act(
+        "submit_completion", pm, "officer", completion_data(), files=[evidence_pdf("bien-ban.pdf")]
+    )
 
     (entry,) = new_entries(seq)
     assert entry.payload["evidence"] == [
-        {"name": "bien-ban.pdf", "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+        {
+            "name": "bien-ban.pdf",
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "size": len(content),
+        }
     ]
     assert "%PDF" not in json.dumps(entry.payload)
 
@@ -128,7 +203,13 @@ def test_evidence_is_recorded_by_its_sha256_never_its_bytes(drive: Driver) -> No
     ],
 )
 def test_every_refusal_writes_exactly_one_refused_entry_with_the_reason(
-    drive: Driver, outsider: User, who: str, action: str, data: dict[str, Any], status: int, code: str
+    drive: Driver,
+    outsider: User,
+    who: str,
+    action: str,
+    data: dict[str, Any],
+    status: int,
+    code: str,
 ) -> None:
     pm = drive.register()
     seq = audit.head()[0]
@@ -143,7 +224,11 @@ def test_every_refusal_writes_exactly_one_refused_entry_with_the_reason(
     assert entry.payload["reason"] == str(caught.value)
     # A 404 is about a model the actor cannot see: a request, with the id asked for in its payload.
     where = ("request", "") if status == 404 else ("workflows.pilotmodel", str(pm.pk))
-    assert (entry.actor_username, entry.object_type, entry.object_id, entry.ip) == (drive.p[who].username, *where, "10.0.0.9")
+    assert (entry.actor_username, entry.object_type, entry.object_id, entry.ip) == (
+        drive.p[who].username,
+        *where,
+        "10.0.0.9",
+    )
     if status == 404:
         assert entry.payload["attempted_id"] == str(pm.pk)
     assert (entry.from_state, entry.to_state) == ("", "")
@@ -157,7 +242,9 @@ def test_an_unauthenticated_call_is_refused_without_an_entry(drive: Driver) -> N
     seq = audit.head()[0]
 
     with pytest.raises(DomainError) as caught:
-        services.perform("approve_registration", pilot_model_id=pm.pk, actor=AnonymousUser(), data={})
+        services.perform(
+            "approve_registration", pilot_model_id=pm.pk, actor=AnonymousUser(), data={}
+        )
 
     assert caught.value.status == 401
     assert new_entries(seq) == []
@@ -179,7 +266,11 @@ def test_the_chain_is_seq_1_2_3_from_genesis_each_hash_as_spec_defines_it(drive:
     assert (head.seq, head.hash) == (entries[-1].seq, entries[-1].hash)
     result = audit.verify()
     assert (result.ok, result.entries, result.head_seq, result.head_hash, result.first_bad_seq) == (
-        True, len(entries), entries[-1].seq, entries[-1].hash, None,
+        True,
+        len(entries),
+        entries[-1].seq,
+        entries[-1].hash,
+        None,
     )
 
 
@@ -227,7 +318,9 @@ def _middle(entries: list[AuditEntry], action: str) -> AuditEntry:
     return next(e for e in entries if e.action == action)
 
 
-def _fails_at(seq: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def _fails_at(
+    seq: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = audit.verify()
     assert (result.ok, result.first_bad_seq) == (False, seq)
     with pytest.raises(SystemExit) as exited:
@@ -251,11 +344,17 @@ def _fails_at(seq: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     ],
 )
 def test_an_edit_made_with_the_triggers_dropped_is_reported_at_its_exact_seq(
-    tampering: list[AuditEntry], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, column: str, value: str
+    tampering: list[AuditEntry],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    column: str,
+    value: str,
 ) -> None:
     target = _middle(tampering, "funding.approved")
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE approvals_auditentry SET {column} = %s WHERE seq = %s", [value, target.seq])
+        cursor.execute(
+            f"UPDATE approvals_auditentry SET {column} = %s WHERE seq = %s", [value, target.seq]
+        )
 
     _fails_at(target.seq, capsys, monkeypatch)
 

@@ -31,7 +31,9 @@ def chain(drive: Driver) -> list[AuditEntry]:
 
 def _row(seq: int) -> tuple[Any, ...]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, action, payload, hash FROM approvals_auditentry WHERE seq = %s", [seq])
+        cursor.execute(
+            "SELECT seq, action, payload, hash FROM approvals_auditentry WHERE seq = %s", [seq]
+        )
         return tuple(cursor.fetchone())
 
 
@@ -44,13 +46,24 @@ def _raw(sql: str, params: list[Any]) -> Callable[[], Any]:
 
 
 WRITES: list[Any] = [
-    pytest.param(lambda e: _raw("UPDATE approvals_auditentry SET action = %s WHERE seq = %s", ["x.y", e.seq])(),
-                 id="raw_sql_update"),
-    pytest.param(lambda e: _raw("DELETE FROM approvals_auditentry WHERE seq = %s", [e.seq])(), id="raw_sql_delete"),
-    pytest.param(lambda e: AuditEntry.objects.filter(seq=e.seq).update(payload={"forged": True}),
-                 id="queryset_update"),
+    pytest.param(
+        lambda e: _raw(
+            "UPDATE approvals_auditentry SET action = %s WHERE seq = %s", ["x.y", e.seq]
+        )(),
+        id="raw_sql_update",
+    ),
+    pytest.param(
+        lambda e: _raw("DELETE FROM approvals_auditentry WHERE seq = %s", [e.seq])(),
+        id="raw_sql_delete",
+    ),
+    pytest.param(
+        lambda e: AuditEntry.objects.filter(seq=e.seq).update(payload={"forged": True}),
+        id="queryset_update",
+    ),
     pytest.param(lambda e: AuditEntry.objects.filter(seq=e.seq).delete(), id="queryset_delete"),
-    pytest.param(lambda e: AuditEntry.objects.all().update(ip="198.51.100.1"), id="queryset_update_all"),
+    pytest.param(
+        lambda e: AuditEntry.objects.all().update(ip="198.51.100.1"), id="queryset_update_all"
+    ),
     pytest.param(lambda e: AuditEntry.objects.all().delete(), id="queryset_delete_all"),
     pytest.param(lambda e: (setattr(e, "to_state", "cancelled"), e.save()), id="instance_save"),
     pytest.param(lambda e: e.delete(), id="instance_delete"),
@@ -103,7 +116,9 @@ def test_the_triggers_are_installed_by_migrate(db: None) -> None:
 
 
 def test_the_system_check_fails_while_the_triggers_are_missing(db: None) -> None:
-    assert [e for e in audit_triggers_present(databases=["default"]) if e.id == "approvals.E001"] == []
+    assert [
+        e for e in audit_triggers_present(databases=["default"]) if e.id == "approvals.E001"
+    ] == []
     triggers.drop(connection)
     try:
         errors = audit_triggers_present(databases=["default"])
@@ -134,7 +149,9 @@ def test_the_system_check_names_a_single_missing_trigger(db: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_triggers_survive_a_migration_that_rebuilds_the_table(flushable_audit: None, drive: Driver) -> None:
+def test_the_triggers_survive_a_migration_that_rebuilds_the_table(
+    flushable_audit: None, drive: Driver
+) -> None:
     """SQLite rebuilds the table for an altered column, which drops its triggers; migrate puts them back."""
     drive.register()
     old = AuditEntry._meta.get_field("ip")
@@ -148,7 +165,9 @@ def test_the_triggers_survive_a_migration_that_rebuilds_the_table(flushable_audi
         if connection.vendor == "sqlite":
             # The rebuild really happened: SQLite dropped the triggers with the old table.
             assert sorted(triggers.missing(connection)) == sorted(triggers.SQLITE_TRIGGERS)
-            assert any(e.id == "approvals.E001" for e in audit_triggers_present(databases=["default"]))
+            assert any(
+                e.id == "approvals.E001" for e in audit_triggers_present(databases=["default"])
+            )
 
         call_command("migrate", verbosity=0)  # its post-migrate hook reinstalls them
 

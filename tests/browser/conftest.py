@@ -26,7 +26,12 @@ CHROMIUM_ARGS = [
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("PILOT06_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("PILOT06_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -43,7 +48,9 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
 def browser() -> Iterator[Any]:
     executable = _chromium()
     if executable is None:
-        message = "Chromium not found: install the Debian package 'chromium' to run the browser tests"
+        message = (
+            "Chromium not found: install the Debian package 'chromium' to run the browser tests"
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         print(f"\nNOTICE: {message}; skipping them.")
@@ -52,7 +59,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -80,7 +89,9 @@ def open_as(browser: Any, live_server: Any, request: Any) -> Iterator[Callable[[
         ARTIFACTS.mkdir(exist_ok=True)
         for username, page in pages.items():
             try:
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{username}.png"), full_page=True)
+                page.screenshot(
+                    path=str(ARTIFACTS / f"{request.node.name}-{username}.png"), full_page=True
+                )
             except Exception as error:  # a crashed page cannot be photographed
                 print(f"no screenshot for {username}: {error}")
     for page in pages.values():

@@ -14,14 +14,25 @@ import pytest
 
 from tests.factories import Driver
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flushable_audit")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushable_audit"),
+]
 
 
-def test_pages_and_api_docs_run_under_the_policy(open_as: Any, drive: Driver, live_server: Any) -> None:
+def test_pages_and_api_docs_run_under_the_policy(
+    open_as: Any, drive: Driver, live_server: Any
+) -> None:
     pm = drive.completion_submitted(60)
     page = open_as("police", "pw-police")
     blocked: list[str] = []
-    page.on("console", lambda m: blocked.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            blocked.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None
+        ),
+    )
     page.on("pageerror", lambda e: blocked.append(f"{page.url}: {e}"))
 
     for path in ("/", "/pilot-models/", f"/pilot-models/{pm.pk}/", "/dashboard/", "/reports/"):

@@ -18,7 +18,11 @@ import pytest
 
 from approvals import clock
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flushable_audit")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flushable_audit"),
+]
 
 
 def badge(page: Any) -> str:
@@ -46,7 +50,9 @@ def submit(page: Any) -> None:
     page.wait_for_load_state()
 
 
-def test_a_model_goes_from_registration_to_sign_off_through_the_pages(open_as: Any, people: dict[str, Any], tmp_path: Path) -> None:
+def test_a_model_goes_from_registration_to_sign_off_through_the_pages(
+    open_as: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
     deadline = (clock.today() + dt.timedelta(days=180)).strftime("%d/%m/%Y")
     today = clock.today().strftime("%d/%m/%Y")
 
@@ -91,7 +97,10 @@ def test_a_model_goes_from_registration_to_sign_off_through_the_pages(open_as: A
     finance.fill("#id_comment", "Bổ sung thuyết minh chi tiết")
     submit(finance)
     assert badge(finance) == "Đã đăng ký"
-    assert finance.locator('.tl-item[data-kind="funding_appraisal"][data-outcome="returned"]').count() == 1
+    assert (
+        finance.locator('.tl-item[data-kind="funding_appraisal"][data-outcome="returned"]').count()
+        == 1
+    )
 
     assert todo(officer) == 1
     act_from_inbox(officer, "Đề xuất kinh phí")
@@ -141,7 +150,9 @@ def test_a_model_goes_from_registration_to_sign_off_through_the_pages(open_as: A
     assert todo(leader) == 0
 
     leader.goto(officer.url)
-    outcomes = leader.locator(".tl-item").evaluate_all("items => items.map(i => i.dataset.kind + ':' + i.dataset.outcome)")
+    outcomes = leader.locator(".tl-item").evaluate_all(
+        "items => items.map(i => i.dataset.kind + ':' + i.dataset.outcome)"
+    )
     assert outcomes == [
         "registration_review:approved",
         "funding_appraisal:returned",

@@ -68,7 +68,11 @@ class ApproveItAppraisal(ActionSpec):
     tells = (Audience.SUBMITTER, Audience.NEXT_ACTOR)
 
     def conflict(self, ctx: Context) -> str | None:
-        return expect(ctx, states=[State.FUNDING_REQUESTED, State.FINANCED, State.DEPLOYING], pending=IT_APPRAISAL)
+        return expect(
+            ctx,
+            states=[State.FUNDING_REQUESTED, State.FINANCED, State.DEPLOYING],
+            pending=IT_APPRAISAL,
+        )
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         assert ctx.pending is not None
@@ -112,7 +116,10 @@ ItPilotFlow = make_flow(
         **main_nodes(),
         "plan_decided": (
             Switch()
-            .Case(this.it_appraisal, lambda act: act.process.pilot_model.state == State.FUNDING_REQUESTED)
+            .Case(
+                this.it_appraisal,
+                lambda act: act.process.pilot_model.state == State.FUNDING_REQUESTED,
+            )
             .Case(this.deploy, lambda act: act.process.pilot_model.state == State.DEPLOYING)
         ),
         "it_appraisal": _it_appraisal_node(),

@@ -43,18 +43,26 @@ NOW_DAY = 30
 def build(drive: Driver, people: dict[str, Any]) -> dict[int, PilotModel]:
     officer, other = people["officer"], people["other_officer"]
     with at(0):
-        a = services.pilot_model_register(actor=officer, data=registration_data(6, deadline="2026-01-25"))
+        a = services.pilot_model_register(
+            actor=officer, data=registration_data(6, deadline="2026-01-25")
+        )
     with at(1):
-        b = services.pilot_model_register(actor=officer, data=registration_data(7, deadline="2026-06-30"))
+        b = services.pilot_model_register(
+            actor=officer, data=registration_data(7, deadline="2026-06-30")
+        )
     with at(2):
         a = drive.act("approve_registration", a, "police")
         c = services.pilot_model_register(
             actor=other,
-            data=registration_data(8, agency_code="SGDDT", officer="officer_sgddt", deadline="2026-06-30"),
+            data=registration_data(
+                8, agency_code="SGDDT", officer="officer_sgddt", deadline="2026-06-30"
+            ),
         )
     with at(3):
         a = drive.act("request_funding", a, "officer", funding_data(1_250_000_000))
-        d = services.pilot_model_register(actor=officer, data=registration_data(9, deadline="2026-01-10"))
+        d = services.pilot_model_register(
+            actor=officer, data=registration_data(9, deadline="2026-01-10")
+        )
     with at(4):
         d = drive.act("approve_registration", d, "police")
     with at(5):
@@ -64,18 +72,27 @@ def build(drive: Driver, people: dict[str, Any]) -> dict[int, PilotModel]:
     with at(8):
         a = drive.act("return_funding", a, "finance", {"comment": "Thiếu báo giá"})
     with at(10):
-        a = drive.act("request_funding", a, "officer", funding_data(1_000_000_000, budget_year=2026))
+        a = drive.act(
+            "request_funding", a, "officer", funding_data(1_000_000_000, budget_year=2026)
+        )
     with at(12):
         b = drive.act("approve_registration", b, "police")
     with at(13):
-        b = drive.act("request_funding", b, "officer", funding_data(500_000_000, funding_source="central_support"))
+        b = drive.act(
+            "request_funding",
+            b,
+            "officer",
+            funding_data(500_000_000, funding_source="central_support"),
+        )
     with at(14):
         a = drive.act("approve_funding", a, "finance", approval_data(800_000_000))
     with at(15):
         a = drive.act("start_deployment", a, "officer", {"start_date": "2026-01-20"})
     with at(16):
         a = drive.act(
-            "extend_deadline", a, "leader",
+            "extend_deadline",
+            a,
+            "leader",
             {"deadline": "2026-02-28", "decision_number": "15/QĐ-UBND", "comment": "Gia hạn"},
         )
     with at(20):
@@ -87,5 +104,7 @@ def build(drive: Driver, people: dict[str, Any]) -> dict[int, PilotModel]:
     head = AgencyHead.objects.get(agency__code="SYT", until__isnull=True)
     head.until = dt.date(2026, 1, 19)
     head.save()
-    AgencyHead.objects.create(agency=head.agency, name="Lê Thị Cúc", title="Giám đốc", since=dt.date(2026, 1, 20))
+    AgencyHead.objects.create(
+        agency=head.agency, name="Lê Thị Cúc", title="Giám đốc", since=dt.date(2026, 1, 20)
+    )
     return {6: a, 7: b, 8: c, 9: d}

@@ -13,12 +13,15 @@ from openpyxl import load_workbook
 
 # In CI the Makefile installs poppler-utils; a missing tool there must fail, not skip.
 needs_poppler = pytest.mark.skipif(
-    (shutil.which("pdftotext") is None or shutil.which("pdffonts") is None) and os.environ.get("CI") != "true",
+    (shutil.which("pdftotext") is None or shutil.which("pdffonts") is None)
+    and os.environ.get("CI") != "true",
     reason="poppler-utils (pdftotext, pdffonts) is not installed",
 )
 
 
-def pdf_text(pdf: bytes, *, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
+def pdf_text(
+    pdf: bytes, *, layout: bool = False, first: int | None = None, last: int | None = None
+) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")
@@ -26,7 +29,9 @@ def pdf_text(pdf: bytes, *, layout: bool = False, first: int | None = None, last
         args += ["-f", str(first)]
     if last is not None:
         args += ["-l", str(last)]
-    return subprocess.run([*args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        [*args, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def flat_text(pdf: bytes) -> str:
@@ -41,7 +46,9 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 def pdf_fonts(pdf: bytes) -> list[str]:
     """The embedded font names, without the subset prefix (``ABCDEF+``)."""
-    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(
+        ["pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     names = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
     return [name.split("+", 1)[-1] for name in names]
 

@@ -25,13 +25,24 @@ def rows_of(user: Any) -> dict[tuple[str, str], dict[str, Any]]:
 
 def figures(row: dict[str, Any]) -> tuple[int, int, int, int, int, float | None]:
     return (
-        row["led"], row["completed"], row["completed_late"], row["overdue"], row["returns"], row["avg_step_days"],
+        row["led"],
+        row["completed"],
+        row["completed_late"],
+        row["overdue"],
+        row["returns"],
+        row["avg_step_days"],
     )
 
 
-def test_each_model_is_credited_to_the_head_in_post_on_its_day(province: Any, inspector: Any) -> None:
+def test_each_model_is_credited_to_the_head_in_post_on_its_day(
+    province: Any, inspector: Any
+) -> None:
     rows = rows_of(inspector)
-    assert set(rows) == {("SYT", "Thủ trưởng SYT"), ("SYT", "Lê Thị Cúc"), ("SGDDT", "Thủ trưởng SGDDT")}
+    assert set(rows) == {
+        ("SYT", "Thủ trưởng SYT"),
+        ("SYT", "Lê Thị Cúc"),
+        ("SGDDT", "Thủ trưởng SGDDT"),
+    }
     # Model 9 lapsed on 10/01, under the old head: one overdue, its one step took a day.
     assert figures(rows[("SYT", "Thủ trưởng SYT")]) == (1, 0, 0, 1, 0, 1.0)
     # Model 6 completed 29/01 (late against 25/01, although extended to 28/02), model 7 open:
@@ -51,8 +62,14 @@ def test_a_reassigned_model_is_credited_to_the_agency_that_led_it_that_day(
 ) -> None:
     with at(29):
         drive.act(
-            "reassign_lead_agency", province[9], "leader",
-            {"lead_agency": "SGDDT", "responsible_officer": "officer_sgddt", "decision_number": "20/QĐ-UBND"},
+            "reassign_lead_agency",
+            province[9],
+            "leader",
+            {
+                "lead_agency": "SGDDT",
+                "responsible_officer": "officer_sgddt",
+                "decision_number": "20/QĐ-UBND",
+            },
         )
     rows = rows_of(inspector)
     # Model 9 lapsed on 10/01 while SYT led it: still SYT's (old head's) overdue model.

@@ -22,7 +22,9 @@ def by_key(rows: list[dict[str, Any]]) -> dict[str, tuple[int, float, float]]:
     return {r["key"]: (r["count"], r["median_days"], r["max_days"]) for r in rows}
 
 
-def test_steps_take_the_median_and_max_of_decided_and_pending_steps(province: Any, police: Any) -> None:
+def test_steps_take_the_median_and_max_of_decided_and_pending_steps(
+    province: Any, police: Any
+) -> None:
     with at(dataset.NOW_DAY):
         b = bottlenecks(police)
     # registration_review: 6→2, 9→1, 7→4 and 6, 8 pending 28 days; funding: 5, 4 and 7 pending 17.
@@ -33,7 +35,10 @@ def test_steps_take_the_median_and_max_of_decided_and_pending_steps(province: An
         "completion_signoff": (1, 3.0, 3.0),
     }
     assert [r["key"] for r in b["steps"]] == [
-        "registration_review", "funding_appraisal", "completion_verification", "completion_signoff",
+        "registration_review",
+        "funding_appraisal",
+        "completion_verification",
+        "completion_signoff",
     ]
 
 
@@ -50,7 +55,10 @@ def test_deciding_agencies_count_decided_steps_only(province: Any, police: Any) 
 def test_where_models_wait_now(province: Any, police: Any) -> None:
     with at(dataset.NOW_DAY):
         b = bottlenecks(police)
-    assert by_key(b["waiting_steps"]) == {"registration_review": (1, 28.0, 28.0), "funding_appraisal": (1, 17.0, 17.0)}
+    assert by_key(b["waiting_steps"]) == {
+        "registration_review": (1, 28.0, 28.0),
+        "funding_appraisal": (1, 17.0, 17.0),
+    }
     assert by_key(b["waiting_states"]) == {"registered": (1, 26.0, 26.0)}
 
 
@@ -61,13 +69,17 @@ def test_lead_agencies_show_whose_models_wait(province: Any, police: Any) -> Non
     assert by_key(b["lead_agencies"]) == {"SGDDT": (1, 28.0, 28.0), "SYT": (9, 4.0, 17.0)}
 
 
-def test_an_officer_sees_bottlenecks_of_their_models_only(province: Any, other_officer: Any) -> None:
+def test_an_officer_sees_bottlenecks_of_their_models_only(
+    province: Any, other_officer: Any
+) -> None:
     with at(dataset.NOW_DAY):
         b = bottlenecks(other_officer)
     assert by_key(b["steps"]) == {"registration_review": (1, 28.0, 28.0)}
 
 
-def test_the_dashboard_carries_the_blockers_by_reason(province: Any, drive: Driver, police: Any) -> None:
+def test_the_dashboard_carries_the_blockers_by_reason(
+    province: Any, drive: Driver, police: Any
+) -> None:
     with at(dataset.NOW_DAY):
         drive.blocked(province[7], who="police", reason="waiting_on_central")
         summary = dashboard_summary(police)

@@ -16,7 +16,16 @@ from tests.reports.conftest import at
 from workflows.models import PilotModel
 from workflows.states import BlockerReason, State
 
-SPEC_KEYS = {"buckets", "cancelled", "states", "overdue", "due_soon", "stuck", "by_agency", "blockers"}
+SPEC_KEYS = {
+    "buckets",
+    "cancelled",
+    "states",
+    "overdue",
+    "due_soon",
+    "stuck",
+    "by_agency",
+    "blockers",
+}
 
 
 def test_the_summary_has_the_spec_shape_and_the_extras(drive: Driver, police: Any) -> None:
@@ -27,7 +36,13 @@ def test_the_summary_has_the_spec_shape_and_the_extras(drive: Driver, police: An
     assert set(summary["states"]) == set(State.values)
     assert set(summary["blockers"]) == set(BlockerReason.values)
     assert set(summary["by_agency"][0]) == {"code", "name", "led", "completed", "overdue"}
-    assert {"overdue_models", "due_soon_models", "stuck_models", "bottlenecks", "accountability"} <= set(summary)
+    assert {
+        "overdue_models",
+        "due_soon_models",
+        "stuck_models",
+        "bottlenecks",
+        "accountability",
+    } <= set(summary)
     assert set(dashboard_summary(police, detail=False)) >= SPEC_KEYS
 
 
@@ -40,9 +55,13 @@ def test_overdue_due_soon_and_stuck_follow_spec_definitions(drive: Driver, polic
     with at(40):  # 14/02/2026: model 1 lapsed, model 2 due within 30 days
         drive.act("approve_registration", later, "police")
         summary = dashboard_summary(police)
-    assert summary["overdue"] == 1 and [m["number"] for m in summary["overdue_models"]] == [late.number]
+    assert summary["overdue"] == 1 and [m["number"] for m in summary["overdue_models"]] == [
+        late.number
+    ]
     assert summary["overdue_models"][0]["days"] == 25
-    assert summary["due_soon"] == 1 and [m["number"] for m in summary["due_soon_models"]] == [soon.number]
+    assert summary["due_soon"] == 1 and [m["number"] for m in summary["due_soon_models"]] == [
+        soon.number
+    ]
     assert summary["due_soon_models"][0]["days"] == 15
     # No successful action for 30 days: models 1 and 2 (registered at day 0); 3 acted today; 4 is done.
     assert summary["stuck"] == 2
@@ -52,20 +71,31 @@ def test_overdue_due_soon_and_stuck_follow_spec_definitions(drive: Driver, polic
         assert dashboard_summary(police, stuck_days=50)["stuck"] == 0
 
 
-def test_the_population_database_blocker_is_derived_until_permission_is_recorded(drive: Driver, police: Any) -> None:
+def test_the_population_database_blocker_is_derived_until_permission_is_recorded(
+    drive: Driver, police: Any
+) -> None:
     pm = drive.approved(1, needs_population_db_connection=True)
     drive.approved(2, needs_population_db_connection=False)
     assert dashboard_summary(police)["blockers"]["no_population_db_permission"] == 1
     # Entered by hand as well: still one model, not two.
-    drive.act("set_blocker", pm, "police", {"reason": "no_population_db_permission", "note": "Chờ C06"})
+    drive.act(
+        "set_blocker", pm, "police", {"reason": "no_population_db_permission", "note": "Chờ C06"}
+    )
     assert dashboard_summary(police)["blockers"]["no_population_db_permission"] == 1
-    drive.act("record_db_permission", pm, "police", {"document_number": "123/C06", "date": clock.today().isoformat()})
+    drive.act(
+        "record_db_permission",
+        pm,
+        "police",
+        {"document_number": "123/C06", "date": clock.today().isoformat()},
+    )
     summary = dashboard_summary(police)
     assert summary["blockers"]["no_population_db_permission"] == 0
     assert summary["blocked"] == 0
 
 
-def test_an_officer_gets_figures_for_the_models_they_can_see(drive: Driver, officer: Any, other_officer: Any) -> None:
+def test_an_officer_gets_figures_for_the_models_they_can_see(
+    drive: Driver, officer: Any, other_officer: Any
+) -> None:
     drive.register(1)
     drive.register(2, coordinating_agencies=["SGDDT"])
     assert dashboard_summary(officer)["states"]["registered"] == 2
@@ -107,7 +137,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_models(
         assert _queries(people[who]) == small[who]
 
 
-def test_a_repeated_read_comes_from_the_cache_until_the_next_action(drive: Driver, police: Any, officer: Any) -> None:
+def test_a_repeated_read_comes_from_the_cache_until_the_next_action(
+    drive: Driver, police: Any, officer: Any
+) -> None:
     pm = drive.register(1)
     first = dashboard_summary(police)
     with CaptureQueriesContext(connection) as captured:
@@ -120,7 +152,9 @@ def test_a_repeated_read_comes_from_the_cache_until_the_next_action(drive: Drive
     assert fresh["states"]["registered"] == 2 and fresh != first
 
 
-def test_cached_figures_are_not_shared_across_scopes(drive: Driver, officer: Any, other_officer: Any, police: Any) -> None:
+def test_cached_figures_are_not_shared_across_scopes(
+    drive: Driver, officer: Any, other_officer: Any, police: Any
+) -> None:
     drive.register(1)
     assert dashboard_summary(police)["states"]["registered"] == 1
     assert dashboard_summary(officer)["states"]["registered"] == 1

@@ -26,7 +26,9 @@ DATE_LINE = re.compile(r"Nghệ An, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm
 def province(drive: Driver) -> None:
     with at(0):
         ReportProfile.objects.exclude(kind="funding").update(
-            signing_prefix="KT. GIÁM ĐỐC", signing_title="Phó Giám đốc", signing_name="Nguyễn Văn An"
+            signing_prefix="KT. GIÁM ĐỐC",
+            signing_title="Phó Giám đốc",
+            signing_name="Nguyễn Văn An",
         )
         drive.completed(6, deadline="2026-03-31")
         drive.deploying(21, deadline="2026-01-20", is_sample=True)
@@ -56,12 +58,16 @@ def assert_nd30_header(document: bytes, symbol: str) -> None:
 def assert_one_serif_family(document: bytes) -> None:
     fonts = pdf_fonts(document)
     assert fonts
-    assert all(name.startswith(("LiberationSerif", "Liberation-Serif", "DejaVuSerif")) for name in fonts), fonts
+    assert all(
+        name.startswith(("LiberationSerif", "Liberation-Serif", "DejaVuSerif")) for name in fonts
+    ), fonts
     assert not any("Sans" in name for name in fonts), fonts
 
 
 @pytest.mark.usefixtures("province")
-def test_the_progress_report_is_an_nd30_document_with_the_three_numbers_and_the_anchor(browser: ClientFor) -> None:
+def test_the_progress_report_is_an_nd30_document_with_the_three_numbers_and_the_anchor(
+    browser: ClientFor,
+) -> None:
     with at(40):
         document = get_pdf(browser("police"), "/reports/progress.pdf?period=month&date=2026-02-05")
         seq, head_hash = audit.head()
@@ -79,7 +85,9 @@ def test_the_progress_report_is_an_nd30_document_with_the_three_numbers_and_the_
 
 
 @pytest.mark.usefixtures("province")
-def test_page_numbers_are_centred_at_the_top_from_page_two(browser: ClientFor, settings: Any) -> None:
+def test_page_numbers_are_centred_at_the_top_from_page_two(
+    browser: ClientFor, settings: Any
+) -> None:
     settings.PILOT06_STUCK_DAYS = 30
     with at(40):
         document = get_pdf(browser("leader"), "/reports/progress.pdf")

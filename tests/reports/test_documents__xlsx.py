@@ -24,14 +24,18 @@ def province(drive: Driver) -> None:
 def get_xlsx(client: Any, url: str) -> Any:
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
     assert "attachment" in response["Content-Disposition"]
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return workbook(content)
 
 
 def rows_by_number(sheet: Any) -> dict[int, Any]:
-    return {row[0].value: row for row in sheet.iter_rows(min_row=2) if isinstance(row[0].value, int)}
+    return {
+        row[0].value: row for row in sheet.iter_rows(min_row=2) if isinstance(row[0].value, int)
+    }
 
 
 @pytest.mark.usefixtures("province")
@@ -39,7 +43,14 @@ def test_the_progress_workbook_keeps_numbers_dates_and_text_apart(browser: Clien
     with at(40):
         book = get_xlsx(browser("police"), "/reports/progress.xlsx")
     sheet = book["Mô hình"]
-    assert [c.value for c in sheet[1]][:6] == ["Số", "Tên mô hình", "Dữ liệu mẫu", "Cơ quan chủ trì", "Trạng thái", "Thời hạn"]
+    assert [c.value for c in sheet[1]][:6] == [
+        "Số",
+        "Tên mô hình",
+        "Dữ liệu mẫu",
+        "Cơ quan chủ trì",
+        "Trạng thái",
+        "Thời hạn",
+    ]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:J5"
     rows = rows_by_number(sheet)
@@ -67,7 +78,11 @@ def test_the_funding_workbook_has_money_as_numbers_with_totals(browser: ClientFo
     assert requested.number_format == "#,##0"
     total = list(sheet.iter_rows(min_row=sheet.max_row))[0]
     assert total[1].value == "Tổng cộng"
-    assert total[6].value == 3_750_000_000 and total[7].value == 2_000_000_000 and total[8].value == 1_750_000_000
+    assert (
+        total[6].value == 3_750_000_000
+        and total[7].value == 2_000_000_000
+        and total[8].value == 1_750_000_000
+    )
     years = book["Theo năm ngân sách"]
     assert years["A2"].value == 2026 and years["A2"].data_type == "n"
     assert book["Theo nguồn kinh phí"]["A2"].value == "NS tỉnh – chi thường xuyên"

@@ -19,7 +19,9 @@ def two_models(drive: Driver) -> None:
 
 
 @pytest.mark.usefixtures("two_models")
-@pytest.mark.parametrize("url", ["/reports/progress.pdf", "/reports/funding.xlsx", "/reports/accountability.pdf"])
+@pytest.mark.parametrize(
+    "url", ["/reports/progress.pdf", "/reports/funding.xlsx", "/reports/accountability.pdf"]
+)
 def test_a_report_above_the_threshold_answers_202_then_the_file(
     browser: ClientFor, settings: Any, url: str
 ) -> None:

@@ -50,7 +50,9 @@ def test_money_is_written_with_dots() -> None:
         ("year", dt.date(2026, 1, 1), "năm 2026"),
     ],
 )
-def test_each_period_runs_from_its_start_to_the_given_day(kind: str, start: dt.date, label: str) -> None:
+def test_each_period_runs_from_its_start_to_the_given_day(
+    kind: str, start: dt.date, label: str
+) -> None:
     period = period_of(kind, TODAY)
     assert (period.start, period.end, period.label) == (start, TODAY, label)
 
@@ -62,7 +64,9 @@ def test_the_default_is_the_month_to_date() -> None:
     assert period_of("quarter", dt.date(2026, 8, 1)).label == "quý III năm 2026"
 
 
-@pytest.mark.parametrize(("kind", "date"), [("decade", None), ("month", "2026-13-01"), ("month", "2026-02-06")])
+@pytest.mark.parametrize(
+    ("kind", "date"), [("decade", None), ("month", "2026-13-01"), ("month", "2026-02-06")]
+)
 def test_unknown_periods_and_future_dates_are_refused(kind: str, date: str | None) -> None:
     with pytest.raises(BadPeriod):
         parse_period(kind, date, today=TODAY)

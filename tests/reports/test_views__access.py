@@ -20,7 +20,9 @@ PROVINCE_WIDE = [
 
 
 @pytest.mark.parametrize("url", PROVINCE_WIDE)
-def test_an_officer_gets_403_on_province_wide_reports(browser: ClientFor, drive: Driver, url: str) -> None:
+def test_an_officer_gets_403_on_province_wide_reports(
+    browser: ClientFor, drive: Driver, url: str
+) -> None:
     drive.register(6)
     assert browser("officer").get(url).status_code == 403
 
@@ -32,12 +34,17 @@ def test_province_roles_get_every_report(browser: ClientFor, drive: Driver, who:
         assert browser(who).get(url).status_code == 200, url
 
 
-def test_an_officer_gets_their_own_model_record_and_404_for_others(browser: ClientFor, drive: Driver) -> None:
+def test_an_officer_gets_their_own_model_record_and_404_for_others(
+    browser: ClientFor, drive: Driver
+) -> None:
     own = drive.register(6)
     coordinated = drive.register(7, coordinating_agencies=["SGDDT"])
     assert browser("officer").get(f"/reports/pilot-models/{own.pk}.pdf").status_code == 200
     assert browser("other_officer").get(f"/reports/pilot-models/{own.pk}.pdf").status_code == 404
-    assert browser("other_officer").get(f"/reports/pilot-models/{coordinated.pk}.pdf").status_code == 200
+    assert (
+        browser("other_officer").get(f"/reports/pilot-models/{coordinated.pk}.pdf").status_code
+        == 200
+    )
     assert browser("officer").get("/reports/pilot-models/999999.pdf").status_code == 404
 
 
@@ -54,7 +61,9 @@ def test_finance_sees_the_funding_report_first(browser: ClientFor, db: Any) -> N
     assert police_page.index("/reports/progress.pdf") < police_page.index("/reports/funding.pdf")
 
 
-def test_an_officers_reports_page_offers_only_their_records(browser: ClientFor, drive: Driver) -> None:
+def test_an_officers_reports_page_offers_only_their_records(
+    browser: ClientFor, drive: Driver
+) -> None:
     own = drive.register(6)
     page = browser("other_officer").get("/reports/").content.decode()
     assert "/reports/progress.pdf" not in page

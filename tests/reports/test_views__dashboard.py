@@ -37,7 +37,9 @@ def test_the_stuck_days_can_be_changed_from_the_page(browser: ClientFor, drive: 
     assert browser("police").get("/dashboard/?stuck_days=abc").status_code == 200
 
 
-def test_an_officer_dashboard_says_whose_figures_it_shows(browser: ClientFor, drive: Driver) -> None:
+def test_an_officer_dashboard_says_whose_figures_it_shows(
+    browser: ClientFor, drive: Driver
+) -> None:
     drive.register(1)
     page = browser("other_officer").get("/dashboard/").content.decode()
     assert "Các mô hình cơ quan bạn chủ trì hoặc phối hợp." in page

@@ -19,7 +19,9 @@ from tests.factories import agency
 @pytest.fixture
 def admin_user(db: Any) -> User:
     """The system administrator: Django admin rights, no part in any decision."""
-    user = User.objects.create_user("admin", "admin@example.vn", "pw-admin", is_staff=True, is_superuser=True)
+    user = User.objects.create_user(
+        "admin", "admin@example.vn", "pw-admin", is_staff=True, is_superuser=True
+    )
     Official.objects.create(user=user, agency=agency("CAT"))
     user.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
     return User.objects.get(pk=user.pk)

@@ -28,12 +28,24 @@ def main() -> dict[str, Any]:
     plain = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn")
     secure = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn", secure=True)
     # What a TLS-terminating proxy sends: plain HTTP, saying the client used HTTPS.
-    proxied = client.get("/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn", HTTP_X_FORWARDED_PROTO="https")
-    language = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_HOST="pilot06.example.vn", secure=True)
+    proxied = client.get(
+        "/api/v1/pilot-models/", HTTP_HOST="pilot06.example.vn", HTTP_X_FORWARDED_PROTO="https"
+    )
+    language = client.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/"},
+        HTTP_HOST="pilot06.example.vn",
+        secure=True,
+    )
     cookie = language.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     schema = client.get("/api/schema/", HTTP_HOST="pilot06.example.vn", secure=True)
     # The docs page names static files; there is no collectstatic manifest here, and the question is only who may see it.
-    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+    with override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
         docs = client.get("/api/docs/", HTTP_HOST="pilot06.example.vn", secure=True)
     return {
         "debug": settings.DEBUG,
@@ -51,24 +63,30 @@ def main() -> dict[str, Any]:
         "schema_status": schema.status_code,
         "docs_status": docs.status_code,
         "docs_location": docs.get("Location", ""),
-        "headers": {name: secure.get(name, "") for name in (
-            "Strict-Transport-Security",
-            "Content-Security-Policy",
-            "X-Frame-Options",
-            "X-Content-Type-Options",
-            "Referrer-Policy",
-            "Cross-Origin-Opener-Policy",
-        )},
-        "settings": {name: getattr(settings, name, None) for name in (
-            "SESSION_COOKIE_SECURE",
-            "SESSION_COOKIE_HTTPONLY",
-            "CSRF_COOKIE_SECURE",
-            "SECURE_SSL_REDIRECT",
-            "SECURE_HSTS_SECONDS",
-            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-            "SECURE_PROXY_SSL_HEADER",
-            "SESSION_COOKIE_AGE",
-        )},
+        "headers": {
+            name: secure.get(name, "")
+            for name in (
+                "Strict-Transport-Security",
+                "Content-Security-Policy",
+                "X-Frame-Options",
+                "X-Content-Type-Options",
+                "Referrer-Policy",
+                "Cross-Origin-Opener-Policy",
+            )
+        },
+        "settings": {
+            name: getattr(settings, name, None)
+            for name in (
+                "SESSION_COOKIE_SECURE",
+                "SESSION_COOKIE_HTTPONLY",
+                "CSRF_COOKIE_SECURE",
+                "SECURE_SSL_REDIRECT",
+                "SECURE_HSTS_SECONDS",
+                "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                "SECURE_PROXY_SSL_HEADER",
+                "SESSION_COOKIE_AGE",
+            )
+        },
     }
 
 

@@ -56,7 +56,9 @@ def _done() -> dict[str, Any]:
 
 
 def _blocked(d: Driver, n: int) -> PilotModel:
-    return d.act("set_blocker", d.register(n), "police", {"reason": "legacy_systems", "note": "Phần mềm cũ"})
+    return d.act(
+        "set_blocker", d.register(n), "police", {"reason": "legacy_systems", "note": "Phần mềm cũ"}
+    )
 
 
 Builder = Callable[[Driver, int], Situation]
@@ -75,8 +77,12 @@ SITUATIONS: dict[str, Builder] = {
         "officer",
         {"title": "Khám chữa bệnh bằng CCCD gắn chip"},
     ),
-    "withdraw": lambda d, n: Situation("withdraw", d.register(n), "officer", {"comment": "Rút để làm lại"}),
-    "request_funding": lambda d, n: Situation("request_funding", d.approved(n), "officer", funding_data()),
+    "withdraw": lambda d, n: Situation(
+        "withdraw", d.register(n), "officer", {"comment": "Rút để làm lại"}
+    ),
+    "request_funding": lambda d, n: Situation(
+        "request_funding", d.approved(n), "officer", funding_data()
+    ),
     "approve_funding": lambda d, n: Situation(
         "approve_funding", d.funding_requested(n), "finance", approval_data()
     ),
@@ -93,7 +99,11 @@ SITUATIONS: dict[str, Builder] = {
         "report_progress",
         d.deploying(n),
         "officer",
-        {"percent": 40, "deliverables": [{"name": DELIVERABLE, "achieved": 4}], "note": "Đúng tiến độ"},
+        {
+            "percent": 40,
+            "deliverables": [{"name": DELIVERABLE, "achieved": 4}],
+            "note": "Đúng tiến độ",
+        },
     ),
     "submit_completion": lambda d, n: Situation(
         "submit_completion", d.deploying(n), "officer", _done(), with_files=True
@@ -112,7 +122,10 @@ SITUATIONS: dict[str, Builder] = {
         "set_blocker", d.register(n), "police", {"reason": "legacy_systems", "note": "Phần mềm cũ"}
     ),
     "clear_blocker": lambda d, n: Situation(
-        "clear_blocker", _blocked(d, n), "police", {"reason": "legacy_systems", "comment": "Đã nâng cấp"}
+        "clear_blocker",
+        _blocked(d, n),
+        "police",
+        {"reason": "legacy_systems", "comment": "Đã nâng cấp"},
     ),
     "update_details": lambda d, n: Situation(
         "update_details", d.approved(n), "officer", {"tasks": "Nhiệm vụ đã cập nhật"}
@@ -145,7 +158,10 @@ SITUATIONS: dict[str, Builder] = {
         {"document_number": "45/CAT-PC06", "date": _today()},
     ),
     "cancel": lambda d, n: Situation(
-        "cancel", d.register(n), "leader", {"decision_number": "14/QĐ-UBND", "comment": "Không còn phù hợp"}
+        "cancel",
+        d.register(n),
+        "leader",
+        {"decision_number": "14/QĐ-UBND", "comment": "Không còn phù hợp"},
     ),
     # The additional funding round runs as a flow of its own: race it too.
     "request_funding@extra_round": lambda d, n: Situation(
@@ -199,7 +215,9 @@ def _classify(error: BaseException | None) -> str:
     return "error"
 
 
-def run_threads(n: int, call: Callable[[int, User], Any], actors: list[int]) -> list[BaseException | None]:
+def run_threads(
+    n: int, call: Callable[[int, User], Any], actors: list[int]
+) -> list[BaseException | None]:
     """Start n threads that each load their actor, wait at one barrier, then call at once.
 
     Each thread opens and closes its own database connection; errors are
@@ -258,12 +276,16 @@ def race_action(drive: Driver, case: str, *, number: int, threads: int) -> RaceR
     data = {**situation.data, "version": pm.version}
     actor_pk = drive.p[situation.actor].pk
     mark = audit.head()[0]
-    decided_before = ApprovalStep.objects.filter(pilot_model=pm).exclude(outcome=Outcome.PENDING).count()
+    decided_before = (
+        ApprovalStep.objects.filter(pilot_model=pm).exclude(outcome=Outcome.PENDING).count()
+    )
     files_before, rows_before = _evidence_on_disk(), EvidenceFile.objects.count()
 
     def call(i: int, actor: User) -> None:
         files = [evidence_pdf(f"bien-ban-{i}.pdf")] if situation.with_files else []
-        services.perform(situation.action, pilot_model_id=pm.pk, actor=actor, data=data, files=files)
+        services.perform(
+            situation.action, pilot_model_id=pm.pk, actor=actor, data=data, files=files
+        )
 
     errors = run_threads(threads, call, [actor_pk])
     result = RaceResult(case=case, threads=threads)
@@ -271,9 +293,12 @@ def race_action(drive: Driver, case: str, *, number: int, threads: int) -> RaceR
     after = PilotModel.objects.get(pk=pm.pk)
     result.version_delta = after.version - pm.version
     result.steps_decided = (
-        ApprovalStep.objects.filter(pilot_model=pm).exclude(outcome=Outcome.PENDING).count() - decided_before
+        ApprovalStep.objects.filter(pilot_model=pm).exclude(outcome=Outcome.PENDING).count()
+        - decided_before
     )
-    result.pending_steps = ApprovalStep.objects.filter(pilot_model=pm, outcome=Outcome.PENDING).count()
+    result.pending_steps = ApprovalStep.objects.filter(
+        pilot_model=pm, outcome=Outcome.PENDING
+    ).count()
     result.evidence_files_on_disk = _evidence_on_disk() - files_before
     result.evidence_rows = EvidenceFile.objects.count() - rows_before
     try:
@@ -293,7 +318,9 @@ def race_register(drive: Driver, *, number: int, threads: int) -> RaceResult:
 
     errors = run_threads(threads, call, [drive.p["officer"].pk])
     result = RaceResult(case="register", threads=threads)
-    _summarise(result, errors, mark=mark, event=Event.REGISTRATION_SUBMITTED, refused="refused.register")
+    _summarise(
+        result, errors, mark=mark, event=Event.REGISTRATION_SUBMITTED, refused="refused.register"
+    )
     models = list(PilotModel.objects.filter(number=number))
     result.version_delta = len(models)
     if len(models) == 1:
@@ -322,7 +349,9 @@ def race_mixed_funding(drive: Driver, *, number: int, threads: int) -> tuple[Rac
 
     def call(i: int, actor: User) -> None:
         action, _who, data = MIXED[i % len(MIXED)]
-        services.perform(action, pilot_model_id=pm.pk, actor=actor, data={**data, "version": pm.version})
+        services.perform(
+            action, pilot_model_id=pm.pk, actor=actor, data={**data, "version": pm.version}
+        )
         winners.append(action)
 
     order = [actors[MIXED[i % len(MIXED)][1]] for i in range(threads)]
@@ -334,12 +363,23 @@ def race_mixed_funding(drive: Driver, *, number: int, threads: int) -> tuple[Rac
     decisions = [Event.FUNDING_APPROVED, Event.FUNDING_RETURNED, Event.FUNDING_REJECTED]
     result.success_entries = new.filter(action__in=decisions).count()
     result.refusal_entries = new.filter(action__startswith="refused.").count()
-    result.refusal_codes = sorted({str(p.get("code")) for p in new.filter(action__startswith="refused.").values_list("payload", flat=True)})
+    result.refusal_codes = sorted(
+        {
+            str(p.get("code"))
+            for p in new.filter(action__startswith="refused.").values_list("payload", flat=True)
+        }
+    )
     result.other_entries = new.count() - result.success_entries - result.refusal_entries
     after = PilotModel.objects.get(pk=pm.pk)
     result.version_delta = after.version - pm.version
-    result.steps_decided = ApprovalStep.objects.filter(pilot_model=pm, kind="funding_appraisal").exclude(outcome=Outcome.PENDING).count()
-    result.pending_steps = ApprovalStep.objects.filter(pilot_model=pm, outcome=Outcome.PENDING).count()
+    result.steps_decided = (
+        ApprovalStep.objects.filter(pilot_model=pm, kind="funding_appraisal")
+        .exclude(outcome=Outcome.PENDING)
+        .count()
+    )
+    result.pending_steps = ApprovalStep.objects.filter(
+        pilot_model=pm, outcome=Outcome.PENDING
+    ).count()
     result.chain_ok = audit.verify().ok
     try:
         flow_sync.assert_in_step(after)
@@ -355,12 +395,17 @@ def race_unversioned_progress(drive: Driver, *, number: int, threads: int) -> Ra
 
     def call(i: int, actor: User) -> None:
         services.perform(
-            "report_progress", pilot_model_id=pm.pk, actor=actor, data={"percent": i % 101, "note": f"#{i}"}
+            "report_progress",
+            pilot_model_id=pm.pk,
+            actor=actor,
+            data={"percent": i % 101, "note": f"#{i}"},
         )
 
     errors = run_threads(threads, call, [drive.p["officer"].pk])
     result = RaceResult(case="unversioned_progress", threads=threads)
-    _summarise(result, errors, mark=mark, event=Event.PROGRESS_REPORTED, refused="refused.report_progress")
+    _summarise(
+        result, errors, mark=mark, event=Event.PROGRESS_REPORTED, refused="refused.report_progress"
+    )
     result.version_delta = PilotModel.objects.get(pk=pm.pk).version - pm.version
     result.evidence_rows = pm.progress_reports.count()
     return result
@@ -400,7 +445,9 @@ def recording_outcome(call: Callable[[], Any], outcome: list[str]) -> Callable[[
     return act
 
 
-def while_row_locked_pg(table: str, pk: int, call: Callable[[], Any], *, hold: float = 1.5, timeout_ms: int = 300) -> str:
+def while_row_locked_pg(
+    table: str, pk: int, call: Callable[[], Any], *, hold: float = 1.5, timeout_ms: int = 300
+) -> str:
     """Run ``call`` in a thread while another PostgreSQL session holds ``table`` row ``pk`` FOR UPDATE.
 
     The thread's connection gets a lock_timeout shorter than the hold, as a
@@ -412,7 +459,10 @@ def while_row_locked_pg(table: str, pk: int, call: Callable[[], Any], *, hold: f
 
     params = connection.settings_dict
     holder = psycopg.connect(
-        host=params["HOST"], port=params["PORT"], user=params["USER"], password=params["PASSWORD"] or None,
+        host=params["HOST"],
+        port=params["PORT"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
         dbname=params["NAME"],
     )
     options = connections.settings["default"].setdefault("OPTIONS", {})
@@ -447,7 +497,9 @@ def lock_timeout_cases_pg(drive: Driver, *, number: int) -> dict[str, Any]:
     police = drive.p["police"]
 
     def approve() -> None:
-        services.perform("approve_registration", pilot_model_id=pm.pk, actor=police, data={"comment": ""})
+        services.perform(
+            "approve_registration", pilot_model_id=pm.pk, actor=police, data={"comment": ""}
+        )
 
     def register() -> None:
         services.pilot_model_register(actor=drive.p["officer"], data=registration_data(number + 1))

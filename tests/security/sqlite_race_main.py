@@ -75,15 +75,20 @@ def _lock_timeout_cases(drive: Any) -> dict[str, Any]:
     police = User.objects.get(username="police")
     officer = User.objects.get(username="officer_syt")
     approve = _while_locked(
-        lambda: services.perform("approve_registration", pilot_model_id=pm.pk, actor=police, data={"comment": ""})
+        lambda: services.perform(
+            "approve_registration", pilot_model_id=pm.pk, actor=police, data={"comment": ""}
+        )
     )
-    register = _while_locked(lambda: services.pilot_model_register(actor=officer, data=registration_data(301)))
+    register = _while_locked(
+        lambda: services.pilot_model_register(actor=officer, data=registration_data(301))
+    )
     return {
         "approve_registration": approve,
         "register": register,
         # Refusals written once the lock was free again (or logged as missed).
         "refusals": AuditEntry.objects.filter(
-            action__in=["refused.approve_registration", "refused.register"], object_id__in=[str(pm.pk), "301"]
+            action__in=["refused.approve_registration", "refused.register"],
+            object_id__in=[str(pm.pk), "301"],
         ).count(),
         "model_301_exists": PilotModel.objects.filter(number=301).exists(),
     }
@@ -103,14 +108,18 @@ def main(workdir: Path, threads: int) -> dict[str, Any]:
     from tests.factories import ROLE_PEOPLE, Driver, make_user
     from tests.security import racing
 
-    drive = Driver({key: make_user(name, code, *roles) for key, (name, code, roles) in ROLE_PEOPLE.items()})
+    drive = Driver(
+        {key: make_user(name, code, *roles) for key, (name, code, roles) in ROLE_PEOPLE.items()}
+    )
     results: dict[str, Any] = {}
     for number, case in enumerate(sorted(racing.SITUATIONS), start=100):
         results[case] = racing.race_action(drive, case, number=number, threads=threads).as_dict()
     results["register"] = racing.race_register(drive, number=200, threads=threads).as_dict()
     mixed, winner, state = racing.race_mixed_funding(drive, number=201, threads=threads)
     results["mixed"] = {**mixed.as_dict(), "winner": winner, "state": state}
-    results["unversioned"] = racing.race_unversioned_progress(drive, number=202, threads=threads).as_dict()
+    results["unversioned"] = racing.race_unversioned_progress(
+        drive, number=202, threads=threads
+    ).as_dict()
     results["lock_timeout"] = _lock_timeout_cases(drive)
     from approvals import audit
 

@@ -56,7 +56,9 @@ class World:
     def __init__(self, drive: Driver) -> None:
         self.pm = drive.completion_submitted(20)
         self.evidence = EvidenceFile.objects.get(report__pilot_model=self.pm)
-        self.round_model = drive.act("request_funding", drive.deploying(21), "officer", funding_data(300_000_000))
+        self.round_model = drive.act(
+            "request_funding", drive.deploying(21), "officer", funding_data(300_000_000)
+        )
         self.round = FundingRequest.objects.get(pilot_model=self.round_model, round=2)
 
     def url(self, route: str) -> str:
@@ -65,7 +67,11 @@ class World:
         node = route.split("/")[3] if route.startswith("flow/") and route.count("/") > 3 else ""
         tasks = Task.objects.filter(process=process).order_by("-pk")
         task = next((t for t in tasks if t.flow_task.name == node), tasks.first())
-        open_task = Task.objects.filter(process=self.pm.process, finished__isnull=True).order_by("-pk").first()
+        open_task = (
+            Task.objects.filter(process=self.pm.process, finished__isnull=True)
+            .order_by("-pk")
+            .first()
+        )
         assert task is not None and open_task is not None
         values = {
             "pk": self.evidence.pk if route.startswith("evidence/") else self.pm.pk,
@@ -117,7 +123,10 @@ def test_every_route_with_an_id_answers_another_agency_404_and_changes_nothing(
         methods = ["GET", "POST"] if any(marker in route for marker in POSTABLE) else ["GET"]
         for method in methods:
             # The hidden model's answer, and a missing model's answer: they must not differ.
-            answers[f"{method} {url}"] = (ask(client, method, url), ask(client, method, _missing(url)))
+            answers[f"{method} {url}"] = (
+                ask(client, method, url),
+                ask(client, method, _missing(url)),
+            )
         posted_actions += "actions/" in route and route.startswith("api/")
 
     # 404, or 405 for a method the URL never takes (GET on an action, POST on
@@ -133,12 +142,16 @@ def test_every_route_with_an_id_answers_another_agency_404_and_changes_nothing(
         if hidden != missing or not expected(request, hidden)
     }
     assert wrong == {}
-    assert all(hidden == 405 for request, (hidden, _m) in answers.items() if API_ACTION_GET.match(request))
+    assert all(
+        hidden == 405 for request, (hidden, _m) in answers.items() if API_ACTION_GET.match(request)
+    )
     assert len(answers) >= len(list(id_routes())) >= 30
     assert posted_actions >= 20  # the API's routes are among them, whatever their converter
     assert _lifecycle() == before
     # Each refused API action is on the trail as a 404, under the outsider's name.
-    refusals = AuditEntry.objects.filter(pk__gt=mark, action__startswith="refused.", actor_username=outsider.username)
+    refusals = AuditEntry.objects.filter(
+        pk__gt=mark, action__startswith="refused.", actor_username=outsider.username
+    )
     assert refusals.count() >= posted_actions
     assert {p["code"] for p in refusals.values_list("payload", flat=True)} == {"not_found"}
 
@@ -174,7 +187,12 @@ def test_separation_of_duties_holds_through_the_api(drive: Driver) -> None:
     pm = drive.approved(22)
     _instance, key = AuthToken.objects.create(user=dual)
     api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.post(f"/api/v1/pilot-models/{pm.pk}/actions/request_funding/", funding_data(), format="json").status_code == 200
+    assert (
+        api.post(
+            f"/api/v1/pilot-models/{pm.pk}/actions/request_funding/", funding_data(), format="json"
+        ).status_code
+        == 200
+    )
     version = PilotModel.objects.get(pk=pm.pk).version
 
     response = api.post(
@@ -196,14 +214,27 @@ def test_separation_of_duties_holds_through_the_pages(drive: Driver) -> None:
     pm = drive.completion_submitted(23)
     page = Client()
     page.force_login(User.objects.get(pk=police_leader.pk))
-    assert page.post(f"/pilot-models/{pm.pk}/actions/verify_completion/", {"comment": "Đúng", "version": pm.version}).status_code == 302
+    assert (
+        page.post(
+            f"/pilot-models/{pm.pk}/actions/verify_completion/",
+            {"comment": "Đúng", "version": pm.version},
+        ).status_code
+        == 302
+    )
     version = PilotModel.objects.get(pk=pm.pk).version
 
-    response = page.post(f"/pilot-models/{pm.pk}/actions/sign_off/", {"comment": "Ký", "version": version})
+    response = page.post(
+        f"/pilot-models/{pm.pk}/actions/sign_off/", {"comment": "Ký", "version": version}
+    )
 
     assert response.status_code == 403
     assert PilotModel.objects.get(pk=pm.pk).version == version
-    assert AuditEntry.objects.filter(action="refused.sign_off", payload__code="separation_of_duties").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="refused.sign_off", payload__code="separation_of_duties"
+        ).count()
+        == 1
+    )
 
 
 @pytest.fixture
@@ -228,7 +259,9 @@ def _admin_urls(world: World) -> dict[str, str]:
     }
 
 
-def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(drive: Driver, admin_client: Client, admin_user: User) -> None:
+def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(
+    drive: Driver, admin_client: Client, admin_user: User
+) -> None:
     """An administrator who also reads the province (here an inspector) sees case data in the admin, and edits none of it."""
     admin_user.groups.add(Group.objects.get_or_create(name=Role.INSPECTOR)[0])
     world = World(drive)
@@ -237,7 +270,9 @@ def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(drive: Driver
 
     for name, url in _admin_urls(world).items():
         view = admin_client.get(url).status_code
-        edit = admin_client.post(url, {"state": "completed", "outcome": "approved", "status": "DONE", "action": "x"}).status_code
+        edit = admin_client.post(
+            url, {"state": "completed", "outcome": "approved", "status": "DONE", "action": "x"}
+        ).status_code
         delete = admin_client.post(url.replace("/change/", "/delete/"), {"post": "yes"}).status_code
         answers[name] = (view, edit, delete)
 
@@ -247,8 +282,13 @@ def test_the_admin_reads_but_never_edits_state_steps_flow_or_audit(drive: Driver
     assert AuditEntry.objects.count() == head
 
 
-@pytest.mark.parametrize("model", ["workflows/pilotmodel", "approvals/auditentry", "approvals/approvalstep", "viewflow/task"])
-def test_the_admin_cannot_add_or_bulk_delete(model: str, drive: Driver, admin_client: Client) -> None:
+@pytest.mark.parametrize(
+    "model",
+    ["workflows/pilotmodel", "approvals/auditentry", "approvals/approvalstep", "viewflow/task"],
+)
+def test_the_admin_cannot_add_or_bulk_delete(
+    model: str, drive: Driver, admin_client: Client
+) -> None:
     world = World(drive)
     before = _lifecycle()
     ids = {
@@ -259,7 +299,10 @@ def test_the_admin_cannot_add_or_bulk_delete(model: str, drive: Driver, admin_cl
     }
 
     assert admin_client.get(f"/admin/{model}/add/").status_code == 403
-    admin_client.post(f"/admin/{model}/", {"action": "delete_selected", "_selected_action": [ids[model]], "post": "yes"})
+    admin_client.post(
+        f"/admin/{model}/",
+        {"action": "delete_selected", "_selected_action": [ids[model]], "post": "yes"},
+    )
 
     assert _lifecycle() == before
 
@@ -270,7 +313,11 @@ def test_an_admin_is_no_decider(drive: Driver, admin_user: User) -> None:
     _instance, key = AuthToken.objects.create(user=admin_user)
     api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 
-    response = api.post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", {"comment": ""}, format="json")
+    response = api.post(
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/",
+        {"comment": ""},
+        format="json",
+    )
 
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert Official.objects.get(user=admin_user).agency == agency("CAT")

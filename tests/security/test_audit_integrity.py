@@ -31,7 +31,12 @@ from tests.factories import Driver
 from tests.reports.helpers import flat_text, needs_poppler
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-ACTIONS = ("registration.submitted", "registration.approved", "funding.requested", "refused.approve_funding")
+ACTIONS = (
+    "registration.submitted",
+    "registration.approved",
+    "funding.requested",
+    "refused.approve_funding",
+)
 
 
 def _entry(seq: int, prev_hash: str, **overrides: Any) -> AuditEntry:
@@ -70,14 +75,22 @@ def _insert(entries: list[AuditEntry], rows_per_statement: int = 500) -> None:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for e in entries:
                     copy.write_row(
-                        [json.dumps(e.payload) if f.name == "payload" else getattr(e, f.attname) for f in fields]
+                        [
+                            json.dumps(e.payload) if f.name == "payload" else getattr(e, f.attname)
+                            for f in fields
+                        ]
                     )
             return
         one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         for start in range(0, len(entries), rows_per_statement):
             chunk = entries[start : start + rows_per_statement]
-            params = [f.get_db_prep_save(getattr(e, f.attname), connection) for e in chunk for f in fields]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(chunk))}", params)  # noqa: S608
+            params = [
+                f.get_db_prep_save(getattr(e, f.attname), connection) for e in chunk for f in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(chunk))}",
+                params,
+            )  # noqa: S608
 
 
 def build_chain(n: int, *, start: int = 1, prev_hash: str = audit.GENESIS) -> list[AuditEntry]:
@@ -88,7 +101,9 @@ def build_chain(n: int, *, start: int = 1, prev_hash: str = audit.GENESIS) -> li
         entries.append(entry)
         prev_hash = entry.hash
     _insert(entries)
-    ChainHead.objects.update_or_create(pk=1, defaults={"seq": entries[-1].seq, "hash": entries[-1].hash})
+    ChainHead.objects.update_or_create(
+        pk=1, defaults={"seq": entries[-1].seq, "hash": entries[-1].hash}
+    )
     return entries
 
 
@@ -142,7 +157,9 @@ def test_100000_entries_verify_quickly_and_one_edited_character_is_found(tamper:
     assert audit.matches_anchor(50_000, entries[49_999].hash)
 
     payload = entries[99_122].payload
-    AuditEntry.objects.filter(seq=99_123).update(payload={**payload, "comment": payload["comment"] + "!"})
+    AuditEntry.objects.filter(seq=99_123).update(
+        payload={**payload, "comment": payload["comment"] + "!"}
+    )
 
     assert audit.verify().first_bad_seq == 99_123
 
@@ -193,9 +210,13 @@ def test_two_swapped_entries_are_reported_at_the_first(tamper: None) -> None:
     assert audit.verify().first_bad_seq == 400
 
 
-def test_a_forged_entry_with_its_own_hash_but_a_wrong_link_is_reported_at_its_seq(tamper: None) -> None:
+def test_a_forged_entry_with_its_own_hash_but_a_wrong_link_is_reported_at_its_seq(
+    tamper: None,
+) -> None:
     entries = build_chain(1000)
-    forged = _entry(600, entries[597].hash, action="funding.approved", payload={"approved_amount": 10**12})
+    forged = _entry(
+        600, entries[597].hash, action="funding.approved", payload={"approved_amount": 10**12}
+    )
 
     AuditEntry.objects.filter(seq=600).update(
         action=forged.action, payload=forged.payload, prev_hash=forged.prev_hash, hash=forged.hash
@@ -208,7 +229,9 @@ def test_a_forged_entry_with_the_tail_rehashed_is_still_reported_at_its_seq(tamp
     """The forger re-links everything after it and rewrites the head row; the forged link stays wrong."""
     entries = build_chain(1000)
     forged = _entry(600, entries[597].hash, action="funding.approved")
-    AuditEntry.objects.filter(seq=600).update(action=forged.action, prev_hash=forged.prev_hash, hash=forged.hash)
+    AuditEntry.objects.filter(seq=600).update(
+        action=forged.action, prev_hash=forged.prev_hash, hash=forged.hash
+    )
 
     _rehash_from(600)
     _set_head_to_last()
@@ -233,7 +256,9 @@ def test_a_cut_tail_is_reported_at_the_first_missing_seq(tamper: None) -> None:
     assert audit.verify().first_bad_seq == 991
 
 
-def test_a_cut_tail_with_the_head_rewritten_is_caught_only_by_the_paper_anchor(tamper: None) -> None:
+def test_a_cut_tail_with_the_head_rewritten_is_caught_only_by_the_paper_anchor(
+    tamper: None,
+) -> None:
     entries = build_chain(1000)
     printed = (entries[-1].seq, entries[-1].hash)  # the head on the last paper report
 
@@ -282,7 +307,9 @@ def test_a_malformed_anchor_is_a_usage_error(anchor: str, db: Any) -> None:
 
 
 @needs_poppler
-def test_the_anchor_printed_on_the_progress_report_catches_a_cut_tail(drive: Driver, police: Any, tamper: None) -> None:
+def test_the_anchor_printed_on_the_progress_report_catches_a_cut_tail(
+    drive: Driver, police: Any, tamper: None
+) -> None:
     """End to end: read seq and hash off the PDF, as a clerk would off the paper, then check."""
     pm = drive.deploying(95)
     client = Client()

@@ -36,7 +36,9 @@ def _dashboard(driver: Driver) -> dict[str, Any]:
 
 
 def _by_state() -> dict[str, int]:
-    return {row["state"]: row["n"] for row in PilotModel.objects.values("state").annotate(n=Count("id"))}
+    return {
+        row["state"]: row["n"] for row in PilotModel.objects.values("state").annotate(n=Count("id"))
+    }
 
 
 def _province(drive: Driver) -> None:
@@ -45,7 +47,9 @@ def _province(drive: Driver) -> None:
     drive.financed(3)
     drive.deploying(4)
     drive.completed(5)
-    drive.act("cancel", drive.register(6), "leader", {"decision_number": "9/QĐ-UBND", "comment": "Hủy"})
+    drive.act(
+        "cancel", drive.register(6), "leader", {"decision_number": "9/QĐ-UBND", "comment": "Hủy"}
+    )
 
 
 def _command(name: str, *args: str) -> str:
@@ -54,8 +58,12 @@ def _command(name: str, *args: str) -> str:
     return out.getvalue()
 
 
-def test_backup_then_restore_gives_back_the_same_province(drive: Driver, tmp_path: Path, flushable_audit: Any) -> None:
-    if connection.vendor == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+def test_backup_then_restore_gives_back_the_same_province(
+    drive: Driver, tmp_path: Path, flushable_audit: Any
+) -> None:
+    if connection.vendor == "postgresql" and not (
+        shutil.which("pg_dump") and shutil.which("pg_restore")
+    ):
         pytest.fail("pg_dump and pg_restore are needed for the PostgreSQL backup")
     _province(drive)
     states, dashboard = _by_state(), _dashboard(drive)
@@ -66,7 +74,12 @@ def test_backup_then_restore_gives_back_the_same_province(drive: Driver, tmp_pat
     assert f"audit head {head[0]} {head[1]}" in printed
 
     # Life goes on after the backup …
-    drive.act("cancel", PilotModel.objects.get(number=2), "leader", {"decision_number": "10/QĐ-UBND", "comment": "Hủy"})
+    drive.act(
+        "cancel",
+        PilotModel.objects.get(number=2),
+        "leader",
+        {"decision_number": "10/QĐ-UBND", "comment": "Hủy"},
+    )
     drive.register(7)
     assert _by_state() != states
 
@@ -87,7 +100,9 @@ def test_restore_asks_for_confirmation(db: Any, tmp_path: Path, flushable_audit:
         call_command("restore", str(tmp_path / "x.backup"))
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup(db: Any, tmp_path: Path, flushable_audit: Any) -> None:
+def test_restore_refuses_a_file_that_is_not_a_backup(
+    db: Any, tmp_path: Path, flushable_audit: Any
+) -> None:
     junk = tmp_path / "junk.backup"
     junk.write_bytes(b"not a database at all" * 100)
 

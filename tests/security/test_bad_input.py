@@ -29,7 +29,12 @@ from workflows.models import PilotModel
 REGISTRY = model_actions()
 
 CASES = sorted(case for case in SITUATIONS if "@" not in case)
-NATURAL: dict[type[forms.Field], type] = {StrictBooleanField: bool, RowsField: list, CodeListField: list, ObjectField: dict}
+NATURAL: dict[type[forms.Field], type] = {
+    StrictBooleanField: bool,
+    RowsField: list,
+    CodeListField: list,
+    ObjectField: dict,
+}
 WRONG: dict[str, Any] = {"an object": {"$gt": ""}, "a list": [1, 2], "a boolean": True}
 
 
@@ -62,22 +67,37 @@ def _wrong_typed(situation: Situation) -> Iterator[tuple[str, str, dict[str, Any
         if nested is None:
             continue
         given = situation.data.get(name)
-        row = dict(given[0] if isinstance(given, list) and given else given or {k: "1" for k in nested.base_fields})
+        row = dict(
+            given[0]
+            if isinstance(given, list) and given
+            else given or {k: "1" for k in nested.base_fields}
+        )
         for sub in nested.base_fields:
             for label, value in WRONG.items():
                 bad_row = {**row, sub: value}
-                yield f"{name}.{sub}", label, {**situation.data, name: [bad_row] if isinstance(field, RowsField) else bad_row}
+                yield (
+                    f"{name}.{sub}",
+                    label,
+                    {
+                        **situation.data,
+                        name: [bad_row] if isinstance(field, RowsField) else bad_row,
+                    },
+                )
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_field_of_every_action_refuses_a_wrong_type_with_400(case: str, drive: Driver) -> None:
+def test_every_field_of_every_action_refuses_a_wrong_type_with_400(
+    case: str, drive: Driver
+) -> None:
     situation = SITUATIONS[case](drive, 50)
     client = _api(drive.p[situation.actor])
     before = _lifecycle()
     wrong: dict[str, Any] = {}
 
     for name, label, body in _wrong_typed(situation):
-        response = _probe(client, _url(situation.pilot_model, situation.action), body, format="json")
+        response = _probe(
+            client, _url(situation.pilot_model, situation.action), body, format="json"
+        )
         if response.status_code != 400 or name.split(".")[0] not in response.json():
             wrong[f"{name} as {label}"] = (response.status_code, response.content[:200])
 
@@ -107,7 +127,9 @@ def test_a_malformed_body_is_a_400_on_every_action(body: str, drive: Driver) -> 
     before = _lifecycle()
 
     answers = {
-        action: _probe(client, _url(pm, action), MALFORMED[body], content_type="application/json").status_code
+        action: _probe(
+            client, _url(pm, action), MALFORMED[body], content_type="application/json"
+        ).status_code
         for action in REGISTRY
     }
 
@@ -147,7 +169,10 @@ def test_a_page_post_without_csrf_is_refused(drive: Driver) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(drive.p["police"])
 
-    response = browser.post(f"/pilot-models/{pm.pk}/actions/approve_registration/", {"comment": "x", "version": pm.version})
+    response = browser.post(
+        f"/pilot-models/{pm.pk}/actions/approve_registration/",
+        {"comment": "x", "version": pm.version},
+    )
 
     assert response.status_code == 403
     assert PilotModel.objects.get(pk=pm.pk).version == pm.version
@@ -168,13 +193,19 @@ def test_fields_an_action_does_not_take_are_ignored_through_the_api(drive: Drive
     """No mass assignment: only the action's own inputs reach the model."""
     pm = drive.register(55)
 
-    response = _api(drive.p["police"]).post(_url(pm, "approve_registration"), {"comment": "Đồng ý", **EXTRA}, format="json")
+    response = _api(drive.p["police"]).post(
+        _url(pm, "approve_registration"), {"comment": "Đồng ý", **EXTRA}, format="json"
+    )
 
     assert response.status_code == 200
     after = PilotModel.objects.get(pk=pm.pk)
-    assert (after.state, after.lead_agency.code, after.number, after.is_sample, after.progress_percent) == (
-        "registered", "SYT", 55, False, 0
-    )
+    assert (
+        after.state,
+        after.lead_agency.code,
+        after.number,
+        after.is_sample,
+        after.progress_percent,
+    ) == ("registered", "SYT", 55, False, 0)
 
 
 def test_fields_an_action_does_not_take_are_ignored_through_the_pages(drive: Driver) -> None:
@@ -182,11 +213,19 @@ def test_fields_an_action_does_not_take_are_ignored_through_the_pages(drive: Dri
     browser = Client()
     browser.force_login(drive.p["police"])
 
-    browser.post(f"/pilot-models/{pm.pk}/actions/approve_registration/", {"comment": "Đồng ý", "version": pm.version, **EXTRA})
+    browser.post(
+        f"/pilot-models/{pm.pk}/actions/approve_registration/",
+        {"comment": "Đồng ý", "version": pm.version, **EXTRA},
+    )
 
     after = PilotModel.objects.get(pk=pm.pk)
     assert after.version == pm.version + 1
-    assert (after.state, after.lead_agency.code, after.number, after.is_sample) == ("registered", "SYT", 56, False)
+    assert (after.state, after.lead_agency.code, after.number, after.is_sample) == (
+        "registered",
+        "SYT",
+        56,
+        False,
+    )
 
 
 @pytest.mark.parametrize("field", ["title", "tasks", "responsible_officer", "lead_agency"])
@@ -195,7 +234,9 @@ def test_registration_refuses_a_wrong_type_for_each_text_field(field: str, drive
 
     body = {**registration_data(57), field: {"$ne": None}}
 
-    response = _api(drive.p["officer"]).post("/api/v1/pilot-models/", json.dumps(body), content_type="application/json")
+    response = _api(drive.p["officer"]).post(
+        "/api/v1/pilot-models/", json.dumps(body), content_type="application/json"
+    )
 
     assert response.status_code in (400, 403)
     assert not PilotModel.objects.filter(number=57).exists()

@@ -20,22 +20,41 @@ from workflows.models import Deliverable, FundingLine, FundingRequest, PilotMode
 Bypass = Callable[[PilotModel], Any]
 
 BYPASSES: dict[str, Bypass] = {
-    "negative requested amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(amount=-1),
-    "zero requested amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(amount=0),
+    "negative requested amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(
+        amount=-1
+    ),
+    "zero requested amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(
+        amount=0
+    ),
     "approved above requested": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(
         approved_amount=F("amount") + 1
     ),
-    "negative approved amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(approved_amount=-5),
-    "negative budget line": lambda pm: FundingLine.objects.filter(request__pilot_model=pm).update(amount=-1000),
-    "budget year out of range": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(budget_year=1900),
+    "negative approved amount": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(
+        approved_amount=-5
+    ),
+    "negative budget line": lambda pm: FundingLine.objects.filter(request__pilot_model=pm).update(
+        amount=-1000
+    ),
+    "budget year out of range": lambda pm: FundingRequest.objects.filter(pilot_model=pm).update(
+        budget_year=1900
+    ),
     "model number zero": lambda pm: PilotModel.objects.filter(pk=pm.pk).update(number=0),
-    "progress above 100": lambda pm: PilotModel.objects.filter(pk=pm.pk).update(progress_percent=101),
-    "deliverable target zero": lambda pm: Deliverable.objects.filter(pilot_model=pm).update(target=0),
+    "progress above 100": lambda pm: PilotModel.objects.filter(pk=pm.pk).update(
+        progress_percent=101
+    ),
+    "deliverable target zero": lambda pm: Deliverable.objects.filter(pilot_model=pm).update(
+        target=0
+    ),
     "progress report above 100": lambda pm: ProgressReport.objects.create(
-        pilot_model=pm, percent=150, reported_by=pm.responsible_officer, reported_at=pm.registered_at
+        pilot_model=pm,
+        percent=150,
+        reported_by=pm.responsible_officer,
+        reported_at=pm.registered_at,
     ),
     "second pending step": lambda pm: pm.steps.create(
-        kind="registration_review", submitted_by=pm.responsible_officer, submitted_at=pm.registered_at
+        kind="registration_review",
+        submitted_by=pm.responsible_officer,
+        submitted_at=pm.registered_at,
     ),
 }
 
@@ -44,7 +63,12 @@ BYPASSES: dict[str, Bypass] = {
 def test_the_database_refuses(name: str, drive: Driver) -> None:
     pm = drive.deploying(80)
     drive.act("report_progress", pm, "officer", {"percent": 10})
-    drive.act("submit_completion", pm, "officer", {"deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 1}], "summary": "x"})
+    drive.act(
+        "submit_completion",
+        pm,
+        "officer",
+        {"deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 1}], "summary": "x"},
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         BYPASSES[name](pm)

@@ -46,12 +46,20 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_check_deploy_reports_nothing_at_warning_level(tmp_path: Path) -> None:
-    done = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+    done = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
@@ -75,7 +83,9 @@ def test_check_deploy_fails_on_a_django_insecure_key(tmp_path: Path) -> None:
         ("ab" * 40, "at least 50"),
     ],
 )
-def test_a_missing_or_weak_secret_key_is_refused_with_debug_off(tmp_path: Path, key: str, why: str) -> None:
+def test_a_missing_or_weak_secret_key_is_refused_with_debug_off(
+    tmp_path: Path, key: str, why: str
+) -> None:
     done = run(["manage.py", "check"], production_env(tmp_path, DJANGO_SECRET_KEY=key))
 
     assert done.returncode != 0
@@ -121,14 +131,20 @@ def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
 
 
 def test_make_run_turns_debug_on_explicitly() -> None:
-    done = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
     runserver = [line for line in done.stdout.splitlines() if "runserver" in line]
     assert runserver and all("DJANGO_DEBUG=true" in line for line in runserver), done.stdout
 
 
 def test_the_language_cookie_is_secure_and_samesite_in_production(tmp_path: Path) -> None:
-    assert probe(tmp_path)["language_cookie"] == {"secure": True, "samesite": "Lax", "httponly": True}
+    assert probe(tmp_path)["language_cookie"] == {
+        "secure": True,
+        "samesite": "Lax",
+        "httponly": True,
+    }
 
 
 def test_a_session_lasts_a_working_day_and_can_be_changed(tmp_path: Path) -> None:
@@ -149,7 +165,9 @@ def test_the_api_docs_can_be_made_public(tmp_path: Path) -> None:
     assert (result["schema_status"], result["docs_status"]) == (200, 200)
 
 
-def test_a_tls_proxy_without_a_trusted_proxy_count_gets_a_clear_error_not_a_redirect_loop(tmp_path: Path) -> None:
+def test_a_tls_proxy_without_a_trusted_proxy_count_gets_a_clear_error_not_a_redirect_loop(
+    tmp_path: Path,
+) -> None:
     result = probe(tmp_path)
 
     assert result["proxied_status"] == 500 and result["proxied_location"] == ""
@@ -157,10 +175,16 @@ def test_a_tls_proxy_without_a_trusted_proxy_count_gets_a_clear_error_not_a_redi
 
 
 def test_behind_a_trusted_proxy_its_https_header_is_believed(tmp_path: Path) -> None:
-    done = run(["-m", "tests.security.prod_probe"], production_env(tmp_path, PILOT06_TRUSTED_PROXY_COUNT="1"))
+    done = run(
+        ["-m", "tests.security.prod_probe"],
+        production_env(tmp_path, PILOT06_TRUSTED_PROXY_COUNT="1"),
+    )
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("PROBE "))
 
-    assert json.loads(line[len("PROBE ") :])["settings"]["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert json.loads(line[len("PROBE ") :])["settings"]["SECURE_PROXY_SSL_HEADER"] == [
+        "HTTP_X_FORWARDED_PROTO",
+        "https",
+    ]
 
 
 def test_without_a_trusted_proxy_no_client_header_claims_https(tmp_path: Path) -> None:
@@ -200,7 +224,11 @@ class InlineFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name for name, _ in attrs}
         values = dict(attrs)
-        if tag == "script" and "src" not in names and values.get("type") not in ("application/json",):
+        if (
+            tag == "script"
+            and "src" not in names
+            and values.get("type") not in ("application/json",)
+        ):
             self._in_script = True
         if tag == "style":
             self.found.append("<style> block")
@@ -213,7 +241,11 @@ class InlineFinder(HTMLParser):
                 self.found.append(f"<{tag} {name}=javascript:…>")
             # Assets (not links) come from this origin only.
             offsite = bool(value and re.match(r"^(https?:)?//", value.strip()))
-            if offsite and tag in ("script", "link", "img", "iframe", "source") and name in ("src", "href"):
+            if (
+                offsite
+                and tag in ("script", "link", "img", "iframe", "source")
+                and name in ("src", "href")
+            ):
                 self.found.append(f"off-site asset <{tag} {name}={value}>")
 
     def handle_endtag(self, tag: str) -> None:
@@ -242,7 +274,9 @@ def test_every_page_works_under_the_policy(drive: Driver, people: dict[str, Any]
     client = Client()
     client.force_login(people["police"])
     admin = Client()
-    admin.force_login(type(people["police"]).objects.create_superuser("root", "root@example.vn", "pw-root-123"))
+    admin.force_login(
+        type(people["police"]).objects.create_superuser("root", "root@example.vn", "pw-root-123")
+    )
 
     problems: dict[str, list[str]] = {}
     for url in _page_urls(pm.pk):

@@ -89,7 +89,9 @@ def test_a_fault_mid_action_changes_nothing(
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_fault_mid_registration_changes_nothing(fault: str, drive: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fault_mid_registration_changes_nothing(
+    fault: str, drive: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     drive.register(71)  # something in the trail already
     before = snapshot()
     FAULTS[fault](monkeypatch)
@@ -108,7 +110,10 @@ def test_the_injected_faults_do_fire(drive: Driver, monkeypatch: pytest.MonkeyPa
     before = snapshot()
 
     services.perform(
-        situation.action, pilot_model_id=situation.pilot_model.pk, actor=drive.p[situation.actor], data=situation.data
+        situation.action,
+        pilot_model_id=situation.pilot_model.pk,
+        actor=drive.p[situation.actor],
+        data=situation.data,
     )
 
     assert snapshot() != before

@@ -33,9 +33,13 @@ def _fresh_counters() -> None:
     cache.clear()  # the token endpoint's throttle counts in the cache
 
 
-def login(username: str, password: str, *, ip: str = CLIENT, client: Client | None = None, **headers: Any) -> int:
+def login(
+    username: str, password: str, *, ip: str = CLIENT, client: Client | None = None, **headers: Any
+) -> int:
     client = client or Client()
-    response = client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers)
+    response = client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
+    )
     if response.status_code == 302:
         return 200  # logged in, redirected home
     if response.status_code == 200:
@@ -79,31 +83,43 @@ def test_four_failures_then_success_start_the_count_again(police: User) -> None:
     assert login("police", "pw-police") == 200
 
 
-def test_a_spoofed_forwarded_for_does_not_escape_the_lock_without_a_trusted_proxy(police: User) -> None:
+def test_a_spoofed_forwarded_for_does_not_escape_the_lock_without_a_trusted_proxy(
+    police: User,
+) -> None:
     """With no trusted proxy, every attempt counts against REMOTE_ADDR whatever the header says."""
-    answers = [
-        login("police", "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(5)
-    ]
+    answers = [login("police", "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(5)]
 
     assert answers == [401, 401, 401, 401, 429]
     assert login("police", "pw-police", HTTP_X_FORWARDED_FOR="198.51.100.200") == 429
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {CLIENT}
 
 
-def test_behind_a_trusted_proxy_the_lock_follows_the_real_client(police: User, settings: Any) -> None:
+def test_behind_a_trusted_proxy_the_lock_follows_the_real_client(
+    police: User, settings: Any
+) -> None:
     settings.PILOT06_TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.1"
 
-    assert fail_five_times(ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7") == [401, 401, 401, 401, 429]
+    assert fail_five_times(ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7") == [
+        401,
+        401,
+        401,
+        401,
+        429,
+    ]
 
     # Another client through the same proxy is not locked out with the attacker.
     assert login("police", "pw-police", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8") == 200
     # The attacker cannot step around the lock by typing an address to the left.
-    assert login("police", "pw-police", ip=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7") == 429
+    assert (
+        login("police", "pw-police", ip=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7") == 429
+    )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}
 
 
-def test_a_malformed_forwarded_for_falls_back_to_the_proxy_address(police: User, settings: Any) -> None:
+def test_a_malformed_forwarded_for_falls_back_to_the_proxy_address(
+    police: User, settings: Any
+) -> None:
     settings.PILOT06_TRUSTED_PROXY_COUNT = 1
 
     login("police", "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
@@ -114,24 +130,42 @@ def test_a_malformed_forwarded_for_falls_back_to_the_proxy_address(police: User,
 def test_the_form_and_the_token_endpoint_share_one_lockout(police: User) -> None:
     api = APIClient(REMOTE_ADDR=CLIENT)
     assert [login("police", "wrong") for _ in range(3)] == [401] * 3
-    assert [api.post(TOKEN, {"username": "police", "password": "wrong"}, format="json").status_code for _ in range(2)] == [400, 429]
+    assert [
+        api.post(TOKEN, {"username": "police", "password": "wrong"}, format="json").status_code
+        for _ in range(2)
+    ] == [400, 429]
 
-    assert api.post(TOKEN, {"username": "police", "password": "pw-police"}, format="json").status_code == 429
+    assert (
+        api.post(TOKEN, {"username": "police", "password": "pw-police"}, format="json").status_code
+        == 429
+    )
     assert login("police", "pw-police") == 429
 
 
-def test_a_spoofed_forwarded_for_neither_escapes_the_token_lock_nor_the_throttle(police: User, settings: Any) -> None:
+def test_a_spoofed_forwarded_for_neither_escapes_the_token_lock_nor_the_throttle(
+    police: User, settings: Any
+) -> None:
     api = APIClient(REMOTE_ADDR=CLIENT)
 
     answers = [
-        api.post(TOKEN, {"username": "police", "password": "wrong"}, format="json", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        api.post(
+            TOKEN,
+            {"username": "police", "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
         for n in range(5)
     ]
     assert answers == [400, 400, 400, 400, 429]
 
     # The rate limit counts per real address too: 20 a minute, header or not.
     throttled = [
-        api.post(TOKEN, {"username": f"nobody{n}", "password": "x"}, format="json", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
+        api.post(
+            TOKEN,
+            {"username": f"nobody{n}", "password": "x"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        ).status_code
         for n in range(20)
     ]
     assert throttled[-1] == 429 and throttled.count(429) >= 5

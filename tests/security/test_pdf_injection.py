@@ -33,7 +33,7 @@ PAYLOADS = [
     '<div style="background:url(file:///etc/hosts);height:999999999in">x</div>',
     "url(file:///etc/passwd) {{ settings.SECRET_KEY }} {% debug %}",
 ]
-TITLE = "=HYPERLINK(\"http://169.254.169.254/\") " + PAYLOADS[0]
+TITLE = '=HYPERLINK("http://169.254.169.254/") ' + PAYLOADS[0]
 
 DOCUMENTS = [
     "/reports/pilot-models/{pk}.pdf",
@@ -55,10 +55,17 @@ def _hostile_model(drive: Driver) -> PilotModel:
     pm = drive.act("approve_registration", pm, "police", {"comment": PAYLOADS[2]})
     pm = drive.act("set_blocker", pm, "police", {"reason": "other", "note": PAYLOADS[3]})
     pm = drive.act("request_funding", pm, "officer", funding_data(justification=PAYLOADS[4]))
-    pm = drive.act("approve_funding", pm, "finance", {
-        "approved_amount": 1_000_000_000, "decision_number": "1234/QĐ-UBND",
-        "decision_date": "2020-01-01", "comment": PAYLOADS[5],
-    })
+    pm = drive.act(
+        "approve_funding",
+        pm,
+        "finance",
+        {
+            "approved_amount": 1_000_000_000,
+            "decision_number": "1234/QĐ-UBND",
+            "decision_date": "2020-01-01",
+            "comment": PAYLOADS[5],
+        },
+    )
     pm = drive.act("start_deployment", pm, "officer", {"start_date": clock.today().isoformat()})
     return drive.act("report_progress", pm, "officer", {"percent": 50, "note": text})
 
@@ -101,7 +108,9 @@ def test_hostile_text_fetches_nothing_and_prints_as_text(
 
 
 @needs_poppler
-def test_the_model_record_prints_every_payload_as_text(drive: Driver, police: User, spy: list[str]) -> None:
+def test_the_model_record_prints_every_payload_as_text(
+    drive: Driver, police: User, spy: list[str]
+) -> None:
     pm = _hostile_model(drive)
     client = Client()
     client.force_login(police)
@@ -113,7 +122,9 @@ def test_the_model_record_prints_every_payload_as_text(drive: Driver, police: Us
     assert all(url.startswith(f"{pdf.BASE_URL}static/") for url in spy)
 
 
-def test_a_layout_past_the_time_limit_answers_503_at_once(drive: Driver, police: User, settings: Any) -> None:
+def test_a_layout_past_the_time_limit_answers_503_at_once(
+    drive: Driver, police: User, settings: Any
+) -> None:
     settings.PILOT06_PDF_ISOLATE = True
     settings.PILOT06_PDF_TIMEOUT_SECONDS = 0
     pm = drive.register(31)

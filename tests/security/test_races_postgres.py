@@ -50,7 +50,12 @@ def races(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
     results: dict[str, Any] = {}
     with django_db_blocker.unblock(), override_settings(PRIVATE_STORAGE_ROOT=storage):
         try:
-            drive = Driver({key: make_user(name, code, *roles) for key, (name, code, roles) in ROLE_PEOPLE.items()})
+            drive = Driver(
+                {
+                    key: make_user(name, code, *roles)
+                    for key, (name, code, roles) in ROLE_PEOPLE.items()
+                }
+            )
             for number, case in enumerate(sorted(SITUATIONS), start=100):
                 results[case] = race_action(drive, case, number=number, threads=THREADS)
             results["register"] = race_register(drive, number=200, threads=THREADS)
@@ -89,9 +94,17 @@ def test_approve_return_reject_at_once_decide_once(races: dict[str, Any]) -> Non
 
     assert not result.unexpected, result.unexpected
     assert result.outcomes == {"ok": 1, "conflict": THREADS - 1}
-    assert (result.success_entries, result.refusal_entries, result.other_entries) == (1, THREADS - 1, 0)
+    assert (result.success_entries, result.refusal_entries, result.other_entries) == (
+        1,
+        THREADS - 1,
+        0,
+    )
     assert result.steps_decided == 1 and result.pending_steps == 0
-    expected = {"approve_funding": State.FINANCED, "return_funding": State.REGISTERED, "reject_funding": State.REGISTERED}
+    expected = {
+        "approve_funding": State.FINANCED,
+        "return_funding": State.REGISTERED,
+        "reject_funding": State.REGISTERED,
+    }
     assert state == expected[winner]
     assert result.in_step == "ok" and result.chain_ok
 

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.sqlite
 @pytest.fixture(scope="module")
 def races(tmp_path_factory: Any) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("sqlite-race")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PILOT06_PRIVATE_STORAGE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PILOT06_PRIVATE_STORAGE"}
+    }
     done = subprocess.run(
         [sys.executable, "-m", "tests.security.sqlite_race_main", str(workdir), str(THREADS)],
         cwd=ROOT,
@@ -74,7 +76,11 @@ def test_mixed_funding_decisions_on_sqlite_decide_once(races: dict[str, Any]) ->
     result = _result(races, "mixed")
 
     assert result.outcomes == {"ok": 1, "conflict": THREADS - 1}
-    assert (result.success_entries, result.refusal_entries, result.other_entries) == (1, THREADS - 1, 0)
+    assert (result.success_entries, result.refusal_entries, result.other_entries) == (
+        1,
+        THREADS - 1,
+        0,
+    )
     assert result.steps_decided == 1 and result.pending_steps == 0
     assert raw["state"] == {"approve_funding": "financed"}.get(raw["winner"], "registered")
     assert result.in_step == "ok" and result.chain_ok
@@ -98,5 +104,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_conflict(races: dict[str, Any]) 
     assert lock["approve_registration"] == "conflict"
     assert lock["register"] == "conflict"
     assert lock["model_301_exists"] is False
-    assert "database is locked" not in json.dumps({k: v for k, v in races.items() if k != "_stderr"})
+    assert "database is locked" not in json.dumps(
+        {k: v for k, v in races.items() if k != "_stderr"}
+    )
     assert races["chain_ok_at_end"] is True

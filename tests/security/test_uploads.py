@@ -73,27 +73,41 @@ def _zip_not_docx() -> bytes:
 
 
 BAD_FILES: dict[str, Any] = {
-    "an executable renamed .pdf": lambda: [SimpleUploadedFile("hoadon.pdf", b"MZ\x90\x00" + b"\x00" * 200)],
+    "an executable renamed .pdf": lambda: [
+        SimpleUploadedFile("hoadon.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    ],
     "an SVG with a script": lambda: [
-        SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+        SimpleUploadedFile(
+            "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        )
     ],
     "an SVG renamed .png": lambda: [
-        SimpleUploadedFile("logo.png", b'<?xml version="1.0"?><svg onload="alert(1)"/>', content_type="image/png")
+        SimpleUploadedFile(
+            "logo.png", b'<?xml version="1.0"?><svg onload="alert(1)"/>', content_type="image/png"
+        )
     ],
     "an HTML page with a script": lambda: [
-        SimpleUploadedFile("bao-cao.pdf", b"<html><body><script>fetch('/api/v1/')</script></body></html>")
+        SimpleUploadedFile(
+            "bao-cao.pdf", b"<html><body><script>fetch('/api/v1/')</script></body></html>"
+        )
     ],
     "a ZIP that is not a DOCX": lambda: [SimpleUploadedFile("bien-ban.docx", _zip_not_docx())],
     "an empty file": lambda: [SimpleUploadedFile("rong.pdf", b"")],
     "a file over 20 MB": lambda: [SimpleUploadedFile("lon.pdf", PDF + b"\x00" * (20 * MB))],
-    "a file over 20 MB that claims to be small": lambda: [RawUpload("lon.pdf", PDF + b"\x00" * (20 * MB), size=100)],
+    "a file over 20 MB that claims to be small": lambda: [
+        RawUpload("lon.pdf", PDF + b"\x00" * (20 * MB), size=100)
+    ],
     "a name with ../": lambda: [RawUpload("../../etc/passwd.pdf", PDF)],
     "a name with a backslash path": lambda: [RawUpload("..\\..\\boot.pdf", PDF)],
     "a name with NUL": lambda: [RawUpload("bien-ban.pdf\x00.exe", PDF)],
     "a name with a right-to-left override": lambda: [RawUpload("hoadon\u202efdp.exe", PDF)],
     "a name with a newline": lambda: [RawUpload("bien\nban.pdf", PDF)],
     "21 files": lambda: [evidence_pdf(f"bien-ban-{n}.pdf") for n in range(21)],
-    "one bad file among good ones": lambda: [evidence_pdf("a.pdf"), SimpleUploadedFile("b.pdf", b"MZ"), evidence_pdf("c.pdf")],
+    "one bad file among good ones": lambda: [
+        evidence_pdf("a.pdf"),
+        SimpleUploadedFile("b.pdf", b"MZ"),
+        evidence_pdf("c.pdf"),
+    ],
 }
 
 
@@ -107,13 +121,22 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(case: str, drive: Driver) -> 
     pm = drive.deploying(40)
 
     with pytest.raises(Invalid) as refused:
-        services.perform("submit_completion", pilot_model_id=pm.pk, actor=drive.p["officer"], data=DONE, files=BAD_FILES[case]())
+        services.perform(
+            "submit_completion",
+            pilot_model_id=pm.pk,
+            actor=drive.p["officer"],
+            data=DONE,
+            files=BAD_FILES[case](),
+        )
 
     assert list(refused.value.errors) == ["files"]
     after = PilotModel.objects.get(pk=pm.pk)
     assert (after.state, after.version, after.pending_step) == (State.DEPLOYING, pm.version, None)
     assert not EvidenceFile.objects.exists() and _on_disk() == []
-    assert AuditEntry.objects.filter(action="refused.submit_completion", object_id=str(pm.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="refused.submit_completion", object_id=str(pm.pk)).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -131,7 +154,10 @@ def test_a_good_file_is_stored_under_a_generated_name_with_its_sha256(
     pm = drive.deploying(41)
 
     services.perform(
-        "submit_completion", pilot_model_id=pm.pk, actor=drive.p["officer"], data=DONE,
+        "submit_completion",
+        pilot_model_id=pm.pk,
+        actor=drive.p["officer"],
+        data=DONE,
         files=[SimpleUploadedFile(name, content)],
     )
 
@@ -150,7 +176,7 @@ class CountingStream(io.RawIOBase):
 
     def __init__(self, boundary: str, file_bytes: int) -> None:
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"lon.pdf\"\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="lon.pdf"\r\n'
             "Content-Type: application/pdf\r\n\r\n"
         ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
@@ -183,7 +209,10 @@ class CountingStream(io.RawIOBase):
 def test_a_50_mb_upload_is_stopped_once_it_passes_20_mb() -> None:
     boundary = "pilot06boundary"
     stream = CountingStream(boundary, 50 * MB)
-    meta = {"CONTENT_TYPE": f"multipart/form-data; boundary={boundary}", "CONTENT_LENGTH": str(stream.length)}
+    meta = {
+        "CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
+        "CONTENT_LENGTH": str(stream.length),
+    }
     handlers = [BoundedUploadHandler(), MemoryFileUploadHandler(), TemporaryFileUploadHandler()]
 
     with pytest.raises(UploadRefused) as refused:
@@ -243,7 +272,12 @@ def test_the_page_refuses_a_21_mb_evidence_file_with_400(drive: Driver) -> None:
 
     response = client.post(
         f"/pilot-models/{pm.pk}/actions/submit_completion/",
-        {"deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-achieved": "10", "summary": "Xong", "files": [big]},
+        {
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-achieved": "10",
+            "summary": "Xong",
+            "files": [big],
+        },
     )
 
     assert response.status_code == 400
@@ -254,8 +288,16 @@ def test_the_page_refuses_a_21_mb_evidence_file_with_400(drive: Driver) -> None:
     ("url", "content_type", "api"),
     [
         ("/api/v1/pilot-models/{pk}/actions/approve_registration/", "application/json", True),
-        ("/api/v1/pilot-models/{pk}/actions/submit_completion/", "multipart/form-data; boundary=x", True),
-        ("/pilot-models/{pk}/actions/approve_registration/", "application/x-www-form-urlencoded", False),
+        (
+            "/api/v1/pilot-models/{pk}/actions/submit_completion/",
+            "multipart/form-data; boundary=x",
+            True,
+        ),
+        (
+            "/pilot-models/{pk}/actions/approve_registration/",
+            "application/x-www-form-urlencoded",
+            False,
+        ),
         ("/accounts/login/", "application/x-www-form-urlencoded", False),
     ],
 )
@@ -281,18 +323,27 @@ def test_a_3_mb_json_body_is_a_413_not_a_500(drive: Driver) -> None:
     body = json.dumps({"comment": "x" * (3 * MB)})
 
     response = _token_client(drive.p["police"]).post(
-        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/", body, content_type="application/json"
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_registration/",
+        body,
+        content_type="application/json",
     )
 
     assert response.status_code == 413
     assert PilotModel.objects.get(pk=pm.pk).version == pm.version
 
 
-@pytest.mark.parametrize("name", ["Biên bản \"cuối\".pdf", "bien-ban.pdf", "x;filename=evil.html.pdf"])
-def test_evidence_is_served_as_a_nosniff_attachment_under_its_display_name(name: str, drive: Driver) -> None:
+@pytest.mark.parametrize(
+    "name", ['Biên bản "cuối".pdf', "bien-ban.pdf", "x;filename=evil.html.pdf"]
+)
+def test_evidence_is_served_as_a_nosniff_attachment_under_its_display_name(
+    name: str, drive: Driver
+) -> None:
     pm = drive.deploying(47)
     services.perform(
-        "submit_completion", pilot_model_id=pm.pk, actor=drive.p["officer"], data=DONE,
+        "submit_completion",
+        pilot_model_id=pm.pk,
+        actor=drive.p["officer"],
+        data=DONE,
         files=[SimpleUploadedFile(name, PDF)],
     )
     item = EvidenceFile.objects.get()
@@ -305,7 +356,7 @@ def test_evidence_is_served_as_a_nosniff_attachment_under_its_display_name(name:
     assert response["X-Content-Type-Options"] == "nosniff"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "\n" not in disposition and "evil.html\"" not in disposition
+    assert "\n" not in disposition and 'evil.html"' not in disposition
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
 

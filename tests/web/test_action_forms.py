@@ -34,7 +34,9 @@ def returned(d: Driver) -> PilotModel:
 
 
 def with_police_blocker(d: Driver) -> PilotModel:
-    return d.act("set_blocker", d.approved(), "police", {"reason": "legacy_systems", "note": "Hệ thống cũ"})
+    return d.act(
+        "set_blocker", d.approved(), "police", {"reason": "legacy_systems", "note": "Hệ thống cũ"}
+    )
 
 
 @dataclass
@@ -50,76 +52,235 @@ class Case:
 
 
 CASES = [
-    Case("approve_registration", registered, "police", {"comment": "Đồng ý"}, {"comment": "x" * 4001}),
-    Case("return_registration", registered, "police", {"comment": "Bổ sung"}, {"comment": ""}, bad_message="Cần ghi rõ lý do"),
     Case(
-        "resubmit_registration", returned, "officer",
+        "approve_registration", registered, "police", {"comment": "Đồng ý"}, {"comment": "x" * 4001}
+    ),
+    Case(
+        "return_registration",
+        registered,
+        "police",
+        {"comment": "Bổ sung"},
+        {"comment": ""},
+        bad_message="Cần ghi rõ lý do",
+    ),
+    Case(
+        "resubmit_registration",
+        returned,
+        "officer",
         {
-            "title": "Khám chữa bệnh bằng CCCD", "tasks": "Triển khai tại 10 bệnh viện", "responsible_officer": "officer_syt",
-            "deadline": dmy(200), "needs_funding": "on",
-            "deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-unit": "cơ sở", "deliverables-0-target": "12",
+            "title": "Khám chữa bệnh bằng CCCD",
+            "tasks": "Triển khai tại 10 bệnh viện",
+            "responsible_officer": "officer_syt",
+            "deadline": dmy(200),
+            "needs_funding": "on",
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-unit": "cơ sở",
+            "deliverables-0-target": "12",
         },
         {
-            "title": "Khám chữa bệnh bằng CCCD", "tasks": "Triển khai", "responsible_officer": "officer_syt",
+            "title": "Khám chữa bệnh bằng CCCD",
+            "tasks": "Triển khai",
+            "responsible_officer": "officer_syt",
             "deadline": "31/02/2026",
-            "deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-unit": "cơ sở", "deliverables-0-target": "mười",
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-unit": "cơ sở",
+            "deliverables-0-target": "mười",
         },
     ),
-    Case("withdraw", registered, "officer", {"comment": "Không còn phù hợp"}, {"comment": ""}, expect_state=State.CANCELLED),
     Case(
-        "request_funding", lambda d: d.approved(), "officer",
+        "withdraw",
+        registered,
+        "officer",
+        {"comment": "Không còn phù hợp"},
+        {"comment": ""},
+        expect_state=State.CANCELLED,
+    ),
+    Case(
+        "request_funding",
+        lambda d: d.approved(),
+        "officer",
         {
-            "amount": "1.250.000.000", "funding_source": "provincial_recurrent", "spending_kind": "recurrent",
-            "budget_year": str(clock.today().year), "justification": "Theo kế hoạch",
-            "lines-0-item": "Thiết bị đọc CCCD", "lines-0-amount": "1.000.000.000",
-            "lines-1-item": "Tập huấn", "lines-1-amount": "250.000.000",
+            "amount": "1.250.000.000",
+            "funding_source": "provincial_recurrent",
+            "spending_kind": "recurrent",
+            "budget_year": str(clock.today().year),
+            "justification": "Theo kế hoạch",
+            "lines-0-item": "Thiết bị đọc CCCD",
+            "lines-0-amount": "1.000.000.000",
+            "lines-1-item": "Tập huấn",
+            "lines-1-amount": "250.000.000",
         },
         {
-            "amount": "1.250.000.000", "funding_source": "provincial_recurrent", "spending_kind": "recurrent",
-            "budget_year": str(clock.today().year), "justification": "Theo kế hoạch",
-            "lines-0-item": "Thiết bị đọc CCCD", "lines-0-amount": "1.000.000.000",
+            "amount": "1.250.000.000",
+            "funding_source": "provincial_recurrent",
+            "spending_kind": "recurrent",
+            "budget_year": str(clock.today().year),
+            "justification": "Theo kế hoạch",
+            "lines-0-item": "Thiết bị đọc CCCD",
+            "lines-0-amount": "1.000.000.000",
         },
-        expect_state=State.FUNDING_REQUESTED, bad_message="Tổng các dòng dự toán",
+        expect_state=State.FUNDING_REQUESTED,
+        bad_message="Tổng các dòng dự toán",
     ),
     Case(
-        "approve_funding", lambda d: d.funding_requested(), "finance",
-        {"approved_amount": "1.000.000.000", "decision_number": "1234/QĐ-UBND", "decision_date": dmy(), "comment": "Đồng ý"},
-        {"approved_amount": "2.000.000.000", "decision_number": "1234/QĐ-UBND", "decision_date": dmy()},
-        expect_state=State.FINANCED, bad_message="không được vượt số đề xuất",
+        "approve_funding",
+        lambda d: d.funding_requested(),
+        "finance",
+        {
+            "approved_amount": "1.000.000.000",
+            "decision_number": "1234/QĐ-UBND",
+            "decision_date": dmy(),
+            "comment": "Đồng ý",
+        },
+        {
+            "approved_amount": "2.000.000.000",
+            "decision_number": "1234/QĐ-UBND",
+            "decision_date": dmy(),
+        },
+        expect_state=State.FINANCED,
+        bad_message="không được vượt số đề xuất",
     ),
-    Case("return_funding", lambda d: d.funding_requested(), "finance", {"comment": "Thiếu thuyết minh"}, {"comment": ""}, expect_state=State.REGISTERED),
-    Case("reject_funding", lambda d: d.funding_requested(), "finance", {"comment": "Không phù hợp"}, {"comment": ""}, expect_state=State.REGISTERED),
-    Case("start_deployment", lambda d: d.financed(), "officer", {"start_date": dmy()}, {"start_date": "32/13/2026"}, expect_state=State.DEPLOYING),
     Case(
-        "report_progress", lambda d: d.deploying(), "officer",
-        {"percent": "40", "deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-achieved": "4", "note": "Đúng tiến độ"},
+        "return_funding",
+        lambda d: d.funding_requested(),
+        "finance",
+        {"comment": "Thiếu thuyết minh"},
+        {"comment": ""},
+        expect_state=State.REGISTERED,
+    ),
+    Case(
+        "reject_funding",
+        lambda d: d.funding_requested(),
+        "finance",
+        {"comment": "Không phù hợp"},
+        {"comment": ""},
+        expect_state=State.REGISTERED,
+    ),
+    Case(
+        "start_deployment",
+        lambda d: d.financed(),
+        "officer",
+        {"start_date": dmy()},
+        {"start_date": "32/13/2026"},
+        expect_state=State.DEPLOYING,
+    ),
+    Case(
+        "report_progress",
+        lambda d: d.deploying(),
+        "officer",
+        {
+            "percent": "40",
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-achieved": "4",
+            "note": "Đúng tiến độ",
+        },
         {"percent": "140"},
     ),
     Case(
-        "submit_completion", lambda d: d.deploying(), "officer",
-        {"deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-achieved": "10", "summary": "Đã hoàn thành"},
-        {"deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-achieved": "", "summary": "Đã hoàn thành"},
+        "submit_completion",
+        lambda d: d.deploying(),
+        "officer",
+        {
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-achieved": "10",
+            "summary": "Đã hoàn thành",
+        },
+        {
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-achieved": "",
+            "summary": "Đã hoàn thành",
+        },
         files=True,
     ),
-    Case("verify_completion", lambda d: d.completion_submitted(), "police", {"comment": "Đúng thực tế"}, {"comment": "x" * 4001}),
-    Case("return_completion", lambda d: d.completion_submitted(), "police", {"comment": "Thiếu biên bản"}, {"comment": ""}),
-    Case("sign_off", lambda d: d.verified(), "leader", {"comment": "Đồng ý"}, {"comment": "x" * 4001}, expect_state=State.COMPLETED),
-    Case("return_signoff", lambda d: d.verified(), "leader", {"comment": "Xác minh lại"}, {"comment": ""}),
-    Case("set_blocker", lambda d: d.approved(), "police", {"reason": "other", "note": "Chờ văn bản"}, {"reason": "other", "note": ""}, bad_message="cần ghi chú"),
-    Case("clear_blocker", with_police_blocker, "police", {"reason": "legacy_systems", "comment": "Đã xử lý"}, {"reason": "bogus"}),
-    Case("update_details", lambda d: d.approved(), "officer", {"tasks": "Nhiệm vụ mới"}, {"responsible_officer": "nobody"}),
     Case(
-        "extend_deadline", lambda d: d.approved(), "leader",
+        "verify_completion",
+        lambda d: d.completion_submitted(),
+        "police",
+        {"comment": "Đúng thực tế"},
+        {"comment": "x" * 4001},
+    ),
+    Case(
+        "return_completion",
+        lambda d: d.completion_submitted(),
+        "police",
+        {"comment": "Thiếu biên bản"},
+        {"comment": ""},
+    ),
+    Case(
+        "sign_off",
+        lambda d: d.verified(),
+        "leader",
+        {"comment": "Đồng ý"},
+        {"comment": "x" * 4001},
+        expect_state=State.COMPLETED,
+    ),
+    Case(
+        "return_signoff",
+        lambda d: d.verified(),
+        "leader",
+        {"comment": "Xác minh lại"},
+        {"comment": ""},
+    ),
+    Case(
+        "set_blocker",
+        lambda d: d.approved(),
+        "police",
+        {"reason": "other", "note": "Chờ văn bản"},
+        {"reason": "other", "note": ""},
+        bad_message="cần ghi chú",
+    ),
+    Case(
+        "clear_blocker",
+        with_police_blocker,
+        "police",
+        {"reason": "legacy_systems", "comment": "Đã xử lý"},
+        {"reason": "bogus"},
+    ),
+    Case(
+        "update_details",
+        lambda d: d.approved(),
+        "officer",
+        {"tasks": "Nhiệm vụ mới"},
+        {"responsible_officer": "nobody"},
+    ),
+    Case(
+        "extend_deadline",
+        lambda d: d.approved(),
+        "leader",
         {"deadline": dmy(400), "decision_number": "88/QĐ-UBND", "comment": "Gia hạn"},
-        {"deadline": dmy(10), "decision_number": "88/QĐ-UBND"}, bad_message="Thời hạn mới phải sau",
+        {"deadline": dmy(10), "decision_number": "88/QĐ-UBND"},
+        bad_message="Thời hạn mới phải sau",
     ),
     Case(
-        "reassign_lead_agency", lambda d: d.approved(), "leader",
-        {"lead_agency": "SGDDT", "responsible_officer": "officer_sgddt", "decision_number": "77/QĐ-UBND"},
-        {"lead_agency": "SGDDT", "responsible_officer": "officer_syt", "decision_number": "77/QĐ-UBND"},
+        "reassign_lead_agency",
+        lambda d: d.approved(),
+        "leader",
+        {
+            "lead_agency": "SGDDT",
+            "responsible_officer": "officer_sgddt",
+            "decision_number": "77/QĐ-UBND",
+        },
+        {
+            "lead_agency": "SGDDT",
+            "responsible_officer": "officer_syt",
+            "decision_number": "77/QĐ-UBND",
+        },
     ),
-    Case("record_db_permission", registered, "police", {"document_number": "123/C06-TTDLDC", "date": dmy()}, {"document_number": "123/C06", "date": dmy(5)}),
-    Case("cancel", lambda d: d.approved(), "leader", {"decision_number": "99/QĐ-UBND", "comment": "Không khả thi"}, {"decision_number": "99/QĐ-UBND", "comment": ""}, expect_state=State.CANCELLED),
+    Case(
+        "record_db_permission",
+        registered,
+        "police",
+        {"document_number": "123/C06-TTDLDC", "date": dmy()},
+        {"document_number": "123/C06", "date": dmy(5)},
+    ),
+    Case(
+        "cancel",
+        lambda d: d.approved(),
+        "leader",
+        {"decision_number": "99/QĐ-UBND", "comment": "Không khả thi"},
+        {"decision_number": "99/QĐ-UBND", "comment": ""},
+        expect_state=State.CANCELLED,
+    ),
 ]
 
 
@@ -128,7 +289,11 @@ def _url(pm: PilotModel, action: str) -> str:
 
 
 def _successes(pm: PilotModel) -> int:
-    return AuditEntry.objects.filter(object_id=str(pm.pk)).exclude(action__startswith="refused.").count()
+    return (
+        AuditEntry.objects.filter(object_id=str(pm.pk))
+        .exclude(action__startswith="refused.")
+        .count()
+    )
 
 
 def _post(client: Client, pm: PilotModel, case: Case, data: dict[str, Any]) -> Any:
@@ -147,7 +312,9 @@ def test_every_action_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)
-def test_the_form_shows_for_who_may_act(case: Case, drive: Driver, people: dict[str, Any], client: Client) -> None:
+def test_the_form_shows_for_who_may_act(
+    case: Case, drive: Driver, people: dict[str, Any], client: Client
+) -> None:
     pm = case.situation(drive)
     client.force_login(people[case.who])
     response = client.get(_url(pm, case.action))
@@ -157,7 +324,9 @@ def test_the_form_shows_for_who_may_act(case: Case, drive: Driver, people: dict[
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)
-def test_a_good_post_acts_and_returns_to_the_model(case: Case, drive: Driver, people: dict[str, Any], client: Client) -> None:
+def test_a_good_post_acts_and_returns_to_the_model(
+    case: Case, drive: Driver, people: dict[str, Any], client: Client
+) -> None:
     pm = case.situation(drive)
     before = pm.version
     client.force_login(people[case.who])
@@ -173,7 +342,9 @@ def test_a_good_post_acts_and_returns_to_the_model(case: Case, drive: Driver, pe
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)
-def test_a_bad_post_shows_errors_and_changes_nothing(case: Case, drive: Driver, people: dict[str, Any], client: Client) -> None:
+def test_a_bad_post_shows_errors_and_changes_nothing(
+    case: Case, drive: Driver, people: dict[str, Any], client: Client
+) -> None:
     pm = case.situation(drive)
     before = (pm.version, pm.state, _successes(pm))
     client.force_login(people[case.who])
@@ -188,7 +359,9 @@ def test_a_bad_post_shows_errors_and_changes_nothing(case: Case, drive: Driver, 
     assert (pm.version, pm.state, _successes(pm)) == before
 
 
-def test_money_typed_with_dots_is_kept_when_the_form_comes_back(drive: Driver, officer: Any, client: Client) -> None:
+def test_money_typed_with_dots_is_kept_when_the_form_comes_back(
+    drive: Driver, officer: Any, client: Client
+) -> None:
     pm = drive.approved()
     client.force_login(officer)
     case = next(c for c in CASES if c.action == "request_funding")
@@ -197,7 +370,9 @@ def test_money_typed_with_dots_is_kept_when_the_form_comes_back(drive: Driver, o
     assert 'value="Thiết bị đọc CCCD"' in html
 
 
-def test_an_action_not_open_now_explains_why_and_offers_no_form(drive: Driver, finance: Any, officer: Any, client: Client) -> None:
+def test_an_action_not_open_now_explains_why_and_offers_no_form(
+    drive: Driver, finance: Any, officer: Any, client: Client
+) -> None:
     pm = drive.approved()
     client.force_login(finance)
     response = client.get(_url(pm, "approve_funding"))
@@ -207,32 +382,48 @@ def test_an_action_not_open_now_explains_why_and_offers_no_form(drive: Driver, f
     assert client.get(_url(pm, "sign_off")).status_code == 403
 
 
-def test_a_stale_form_is_refused_with_a_message_and_writes_nothing(drive: Driver, police: Any, people: dict[str, Any], client: Client) -> None:
+def test_a_stale_form_is_refused_with_a_message_and_writes_nothing(
+    drive: Driver, police: Any, people: dict[str, Any], client: Client
+) -> None:
     pm = drive.register()
     stale_version = pm.version
     drive.act("approve_registration", pm, "police2")
     pm.refresh_from_db()
     before = (pm.version, _successes(pm))
     client.force_login(police)
-    response = client.post(_url(pm, "return_registration"), {"version": stale_version, "comment": "Bổ sung"})
+    response = client.post(
+        _url(pm, "return_registration"), {"version": stale_version, "comment": "Bổ sung"}
+    )
     assert response.status_code == 409
     assert "Không có thay đổi nào được ghi" in response.content.decode()
     pm.refresh_from_db()
     assert (pm.version, _successes(pm)) == before
 
 
-def test_separation_of_duties_is_a_clear_refusal(drive: Driver, people: dict[str, Any], client: Client) -> None:
+def test_separation_of_duties_is_a_clear_refusal(
+    drive: Driver, people: dict[str, Any], client: Client
+) -> None:
     from tests.factories import funding_data
 
     pm = drive.approved()
     pm = drive.act("request_funding", pm, "officer_finance_syt", funding_data())
     client.force_login(people["officer_finance_syt"])
-    response = client.post(_url(pm, "approve_funding"), {"version": pm.version, "approved_amount": "1.000.000.000", "decision_number": "1/QĐ-UBND", "decision_date": dmy()})
+    response = client.post(
+        _url(pm, "approve_funding"),
+        {
+            "version": pm.version,
+            "approved_amount": "1.000.000.000",
+            "decision_number": "1/QĐ-UBND",
+            "decision_date": dmy(),
+        },
+    )
     assert response.status_code == 403
     assert "chính mình" in response.content.decode()
 
 
-def test_an_unknown_action_or_a_hidden_model_is_404(drive: Driver, other_officer: Any, officer: Any, client: Client) -> None:
+def test_an_unknown_action_or_a_hidden_model_is_404(
+    drive: Driver, other_officer: Any, officer: Any, client: Client
+) -> None:
     pm = drive.approved()
     client.force_login(officer)
     assert client.get(f"/pilot-models/{pm.pk}/actions/explode/").status_code == 404

@@ -11,19 +11,37 @@ from tests.factories import Driver
 
 def test_the_page_shows_the_record(drive: Driver, officer: Any, client: Client) -> None:
     pm = drive.deploying(6)
-    drive.act("report_progress", pm, "officer", {"percent": 40, "deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 4}]})
+    drive.act(
+        "report_progress",
+        pm,
+        "officer",
+        {"percent": 40, "deliverables": [{"name": "Bệnh viện áp dụng", "achieved": 4}]},
+    )
     client.force_login(officer)
     html = client.get(f"/pilot-models/{pm.pk}/").content.decode()
     for text in (
-        "Mô hình 6", pm.title, "Triển khai khám chữa bệnh bằng CCCD gắn chip", "SYT – Sở Y tế", "officer_syt",
-        pm.deadline.strftime("%d/%m/%Y"), "Bệnh viện áp dụng", "4 / 10 cơ sở", "1.250.000.000\u00a0đ", "1.000.000.000\u00a0đ",
-        "1234/QĐ-UBND", "Thiết bị đọc CCCD", "Đang triển khai", 'data-state="deploying"',
+        "Mô hình 6",
+        pm.title,
+        "Triển khai khám chữa bệnh bằng CCCD gắn chip",
+        "SYT – Sở Y tế",
+        "officer_syt",
+        pm.deadline.strftime("%d/%m/%Y"),
+        "Bệnh viện áp dụng",
+        "4 / 10 cơ sở",
+        "1.250.000.000\u00a0đ",
+        "1.000.000.000\u00a0đ",
+        "1234/QĐ-UBND",
+        "Thiết bị đọc CCCD",
+        "Đang triển khai",
+        'data-state="deploying"',
     ):
         assert text in html, text
     assert '<progress class="bar" max="100" value="40"' in html
 
 
-def test_the_timeline_and_the_audit_trail_are_shown(drive: Driver, police: Any, client: Client) -> None:
+def test_the_timeline_and_the_audit_trail_are_shown(
+    drive: Driver, police: Any, client: Client
+) -> None:
     pm = drive.register()
     pm = drive.act("return_registration", pm, "police", {"comment": "Bổ sung sản phẩm"})
     client.force_login(police)
@@ -48,22 +66,33 @@ def test_sample_models_carry_the_sample_badge(drive: Driver, police: Any, client
     assert "Dữ liệu mẫu" in client.get(f"/pilot-models/{pm.pk}/").content.decode()
 
 
-def test_missing_population_db_permission_is_an_open_blocker_until_recorded(drive: Driver, police: Any, client: Client) -> None:
+def test_missing_population_db_permission_is_an_open_blocker_until_recorded(
+    drive: Driver, police: Any, client: Client
+) -> None:
     pm = drive.register(needs_population_db_connection=True)
     client.force_login(police)
     html = client.get(f"/pilot-models/{pm.pk}/").content.decode()
     assert 'data-reason="no_population_db_permission"' in html
-    drive.act("record_db_permission", pm, "police", {"document_number": "12/C06", "date": pm.registered_at.date().isoformat()})
+    drive.act(
+        "record_db_permission",
+        pm,
+        "police",
+        {"document_number": "12/C06", "date": pm.registered_at.date().isoformat()},
+    )
     html = client.get(f"/pilot-models/{pm.pk}/").content.decode()
     assert 'data-reason="no_population_db_permission"' not in html
     assert "12/C06" in html
 
 
-def test_buttons_are_the_actions_this_user_may_take_now(drive: Driver, police: Any, officer: Any, inspector: Any, client: Client) -> None:
+def test_buttons_are_the_actions_this_user_may_take_now(
+    drive: Driver, police: Any, officer: Any, inspector: Any, client: Client
+) -> None:
     pm = drive.register()
     client.force_login(police)
     html = client.get(f"/pilot-models/{pm.pk}/").content.decode()
-    assert 'data-action="approve_registration"' in html and 'data-action="return_registration"' in html
+    assert (
+        'data-action="approve_registration"' in html and 'data-action="return_registration"' in html
+    )
     client.force_login(officer)
     html = client.get(f"/pilot-models/{pm.pk}/").content.decode()
     assert 'data-action="approve_registration"' not in html and 'data-action="withdraw"' in html
@@ -78,7 +107,9 @@ def test_another_agency_gets_404_not_403(drive: Driver, other_officer: Any, clie
     assert client.get("/pilot-models/999999/").status_code == 404
 
 
-def test_register_page_creates_a_model_from_what_an_officer_types(officer: Any, police: Any, client: Client) -> None:
+def test_register_page_creates_a_model_from_what_an_officer_types(
+    officer: Any, police: Any, client: Client
+) -> None:
     from approvals import clock
 
     client.force_login(officer)
@@ -87,10 +118,19 @@ def test_register_page_creates_a_model_from_what_an_officer_types(officer: Any, 
     response = client.post(
         "/pilot-models/new/",
         {
-            "number": "6", "title": "Khám chữa bệnh bằng CCCD", "tasks": "Triển khai", "lead_agency": "SYT",
-            "responsible_officer": "officer_syt", "deadline": deadline, "needs_funding": "on",
-            "deliverables-0-name": "Bệnh viện áp dụng", "deliverables-0-unit": "cơ sở", "deliverables-0-target": "10",
-            "deliverables-1-name": "", "deliverables-1-unit": "", "deliverables-1-target": "",
+            "number": "6",
+            "title": "Khám chữa bệnh bằng CCCD",
+            "tasks": "Triển khai",
+            "lead_agency": "SYT",
+            "responsible_officer": "officer_syt",
+            "deadline": deadline,
+            "needs_funding": "on",
+            "deliverables-0-name": "Bệnh viện áp dụng",
+            "deliverables-0-unit": "cơ sở",
+            "deliverables-0-target": "10",
+            "deliverables-1-name": "",
+            "deliverables-1-unit": "",
+            "deliverables-1-target": "",
         },
     )
     assert response.status_code == 302
@@ -106,7 +146,14 @@ def test_register_page_refuses_bad_input_with_field_errors(officer: Any, client:
     client.force_login(officer)
     response = client.post(
         "/pilot-models/new/",
-        {"number": "6", "title": "X", "tasks": "Y", "lead_agency": "SYT", "responsible_officer": "officer_syt", "deadline": "01/01/2020"},
+        {
+            "number": "6",
+            "title": "X",
+            "tasks": "Y",
+            "lead_agency": "SYT",
+            "responsible_officer": "officer_syt",
+            "deadline": "01/01/2020",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -10,7 +10,9 @@ from tests.factories import Driver
 from workflows.models import EvidenceFile
 
 
-def test_the_lead_agency_and_the_province_download_evidence(drive: Driver, officer: Any, police: Any, client: Client) -> None:
+def test_the_lead_agency_and_the_province_download_evidence(
+    drive: Driver, officer: Any, police: Any, client: Client
+) -> None:
     drive.completion_submitted()
     item = EvidenceFile.objects.get()
     for user in (officer, police):

@@ -28,7 +28,12 @@ def test_13_06_2024_parses_as_13_june() -> None:
 def test_dates_are_shown_as_dd_mm_yyyy() -> None:
     assert dmy(dt.date(2024, 6, 5)) == "05/06/2024"
     with translation.override("vi"):
-        assert Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": dt.date(2024, 6, 13)})) == "13/06/2024"
+        assert (
+            Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(
+                Context({"d": dt.date(2024, 6, 13)})
+            )
+            == "13/06/2024"
+        )
 
 
 def test_vnd_shows_money_with_dots_whatever_the_language() -> None:
@@ -36,7 +41,10 @@ def test_vnd_shows_money_with_dots_whatever_the_language() -> None:
     assert vnd(0) == "0\u00a0đ"
     assert vnd(None) == ""
     with translation.override("en"):
-        assert Template("{% load pilot06 %}{{ n|vnd }}").render(Context({"n": 1_250_000_000})) == "1.250.000.000\u00a0đ"
+        assert (
+            Template("{% load pilot06 %}{{ n|vnd }}").render(Context({"n": 1_250_000_000}))
+            == "1.250.000.000\u00a0đ"
+        )
 
 
 def test_money_field_accepts_what_officials_type() -> None:

@@ -20,7 +20,10 @@ def count(html: str, testid: str) -> int:
 
 
 def sgddt_model(other_officer: Any, police: Any, number: int = 7) -> Any:
-    pm = services.pilot_model_register(actor=other_officer, data=registration_data(number, agency_code="SGDDT", officer="officer_sgddt"))
+    pm = services.pilot_model_register(
+        actor=other_officer,
+        data=registration_data(number, agency_code="SGDDT", officer="officer_sgddt"),
+    )
     return services.perform("approve_registration", pilot_model_id=pm.pk, actor=police)
 
 
@@ -30,7 +33,9 @@ def test_anonymous_visitors_are_sent_to_login(client: Client) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_police_see_registrations_waiting_for_review(drive: Driver, police: Any, client: Client) -> None:
+def test_police_see_registrations_waiting_for_review(
+    drive: Driver, police: Any, client: Client
+) -> None:
     drive.register(6)
     drive.register(8)
     client.force_login(police)
@@ -41,7 +46,9 @@ def test_police_see_registrations_waiting_for_review(drive: Driver, police: Any,
     assert "Chấp thuận đăng ký" in html
 
 
-def test_an_officer_sees_only_their_agency_tasks(drive: Driver, officer: Any, other_officer: Any, police: Any, client: Client) -> None:
+def test_an_officer_sees_only_their_agency_tasks(
+    drive: Driver, officer: Any, other_officer: Any, police: Any, client: Client
+) -> None:
     drive.approved(6)
     sgddt_model(other_officer, police)
     client.force_login(officer)
@@ -54,7 +61,9 @@ def test_an_officer_sees_only_their_agency_tasks(drive: Driver, officer: Any, ot
     assert "Mô hình 7" in html and "Mô hình 6" not in html
 
 
-def test_finance_and_leader_see_their_steps(drive: Driver, finance: Any, leader: Any, client: Client) -> None:
+def test_finance_and_leader_see_their_steps(
+    drive: Driver, finance: Any, leader: Any, client: Client
+) -> None:
     drive.funding_requested(6)
     drive.verified(8)
     client.force_login(finance)
@@ -74,7 +83,9 @@ def test_the_inspector_reads_without_tasks(drive: Driver, inspector: Any, client
     assert "Đăng ký mô hình" not in html
 
 
-def test_claiming_moves_a_task_to_mine_and_colleagues_see_who_holds_it(drive: Driver, police: Any, people: dict[str, Any], client: Client) -> None:
+def test_claiming_moves_a_task_to_mine_and_colleagues_see_who_holds_it(
+    drive: Driver, police: Any, people: dict[str, Any], client: Client
+) -> None:
     pm = drive.register()
     task = open_tasks(pm.process)[0]
     client.force_login(police)
@@ -90,7 +101,9 @@ def test_claiming_moves_a_task_to_mine_and_colleagues_see_who_holds_it(drive: Dr
     assert "Đồng nghiệp đang xử lý" in html
 
 
-def test_a_stale_claim_gets_a_message_and_writes_nothing(drive: Driver, police: Any, people: dict[str, Any], client: Client) -> None:
+def test_a_stale_claim_gets_a_message_and_writes_nothing(
+    drive: Driver, police: Any, people: dict[str, Any], client: Client
+) -> None:
     pm = drive.register()
     task = open_tasks(pm.process)[0]
     client.force_login(police)
@@ -106,7 +119,9 @@ def test_a_stale_claim_gets_a_message_and_writes_nothing(drive: Driver, police: 
     assert task.owner_id == police.pk
 
 
-def test_releasing_a_task_puts_it_back_in_the_queue(drive: Driver, police: Any, client: Client) -> None:
+def test_releasing_a_task_puts_it_back_in_the_queue(
+    drive: Driver, police: Any, client: Client
+) -> None:
     pm = drive.register()
     task = open_tasks(pm.process)[0]
     client.force_login(police)
@@ -116,7 +131,9 @@ def test_releasing_a_task_puts_it_back_in_the_queue(drive: Driver, police: Any, 
     assert task.owner_id is None and task.status == "NEW"
 
 
-def test_a_task_outside_your_queue_cannot_be_claimed(drive: Driver, finance: Any, other_officer: Any, client: Client) -> None:
+def test_a_task_outside_your_queue_cannot_be_claimed(
+    drive: Driver, finance: Any, other_officer: Any, client: Client
+) -> None:
     pm = drive.approved()
     task = open_tasks(pm.process)[0]  # the SYT agency's "plan" task
     for outsider in (finance, other_officer):

@@ -15,7 +15,12 @@ from workflows import services
 
 
 def numbers(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'<td data-label="Số"><a href="/pilot-models/\d+/"><strong>(\d+)</strong>', html)]
+    return [
+        int(n)
+        for n in re.findall(
+            r'<td data-label="Số"><a href="/pilot-models/\d+/"><strong>(\d+)</strong>', html
+        )
+    ]
 
 
 @pytest.fixture
@@ -24,7 +29,9 @@ def province(drive: Driver, other_officer: Any, police: Any) -> dict[str, Any]:
     six = drive.register(6, title="Khám chữa bệnh bằng CCCD")
     eight = drive.deploying(8)
     nine = drive.register(9, needs_population_db_connection=True, title="Sổ sức khỏe điện tử")
-    seven = services.pilot_model_register(actor=other_officer, data=registration_data(7, agency_code="SGDDT", officer="officer_sgddt"))
+    seven = services.pilot_model_register(
+        actor=other_officer, data=registration_data(7, agency_code="SGDDT", officer="officer_sgddt")
+    )
     return {"six": six, "seven": seven, "eight": eight, "nine": nine}
 
 
@@ -33,7 +40,9 @@ def test_police_see_every_model(province: dict[str, Any], police: Any, client: C
     assert numbers(client.get("/pilot-models/").content.decode()) == [6, 7, 8, 9]
 
 
-def test_an_officer_sees_only_models_of_their_agency(province: dict[str, Any], officer: Any, client: Client) -> None:
+def test_an_officer_sees_only_models_of_their_agency(
+    province: dict[str, Any], officer: Any, client: Client
+) -> None:
     client.force_login(officer)
     assert numbers(client.get("/pilot-models/").content.decode()) == [6, 8, 9]
 
@@ -53,19 +62,30 @@ def test_an_officer_sees_only_models_of_their_agency(province: dict[str, Any], o
         ("state=nonsense", [6, 7, 8, 9]),
     ],
 )
-def test_filters_narrow_the_list(province: dict[str, Any], police: Any, client: Client, query: str, expected: list[int]) -> None:
+def test_filters_narrow_the_list(
+    province: dict[str, Any], police: Any, client: Client, query: str, expected: list[int]
+) -> None:
     client.force_login(police)
     assert numbers(client.get(f"/pilot-models/?{query}").content.decode()) == expected
 
 
-def test_an_entered_blocker_is_filtered_by_its_reason(province: dict[str, Any], drive: Driver, police: Any, client: Client) -> None:
-    drive.act("set_blocker", province["six"], "police", {"reason": "data_quality", "note": "Dữ liệu chưa sạch"})
+def test_an_entered_blocker_is_filtered_by_its_reason(
+    province: dict[str, Any], drive: Driver, police: Any, client: Client
+) -> None:
+    drive.act(
+        "set_blocker",
+        province["six"],
+        "police",
+        {"reason": "data_quality", "note": "Dữ liệu chưa sạch"},
+    )
     client.force_login(police)
     assert numbers(client.get("/pilot-models/?blocker=data_quality").content.decode()) == [6]
     assert numbers(client.get("/pilot-models/?blocker=any").content.decode()) == [6, 9]
 
 
-def test_overdue_counts_open_models_past_their_deadline(province: dict[str, Any], police: Any, client: Client) -> None:
+def test_overdue_counts_open_models_past_their_deadline(
+    province: dict[str, Any], police: Any, client: Client
+) -> None:
     client.force_login(police)
     assert numbers(client.get("/pilot-models/?overdue=on").content.decode()) == []
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=200), tick=False):
@@ -75,7 +95,9 @@ def test_overdue_counts_open_models_past_their_deadline(province: dict[str, Any]
         assert "Quá hạn" in html
 
 
-def test_the_list_is_paginated(province: dict[str, Any], police: Any, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_list_is_paginated(
+    province: dict[str, Any], police: Any, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("workflows.views.PAGE_SIZE", 3)
     client.force_login(police)
     first = client.get("/pilot-models/?bucket=&q=").content.decode()
@@ -84,7 +106,9 @@ def test_the_list_is_paginated(province: dict[str, Any], police: Any, client: Cl
     assert numbers(client.get("/pilot-models/?page=2").content.decode()) == [9]
 
 
-def test_rows_show_state_badges_and_sample_marks(drive: Driver, police: Any, client: Client) -> None:
+def test_rows_show_state_badges_and_sample_marks(
+    drive: Driver, police: Any, client: Client
+) -> None:
     drive.register(6, is_sample=True)
     client.force_login(police)
     html = client.get("/pilot-models/").content.decode()

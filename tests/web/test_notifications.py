@@ -13,7 +13,9 @@ def sent_to(address: str) -> list[Any]:
     return [m for m in mail.outbox if address in m.to]
 
 
-def test_registering_tells_the_police(drive: Driver, police: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_registering_tells_the_police(
+    drive: Driver, police: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         pm = drive.register()
     notices = sent_to(police.email)
@@ -22,7 +24,9 @@ def test_registering_tells_the_police(drive: Driver, police: Any, django_capture
     assert f"/flow/pilot/{pm.process_id}/registration_review/" in notices[0].body
 
 
-def test_a_decision_tells_the_submitter_and_the_next_actors(drive: Driver, officer: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_decision_tells_the_submitter_and_the_next_actors(
+    drive: Driver, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     pm = drive.register()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -34,7 +38,9 @@ def test_a_decision_tells_the_submitter_and_the_next_actors(drive: Driver, offic
     assert "Bổ sung sản phẩm" in decided.body
 
 
-def test_an_extra_funding_round_does_not_re_announce_older_tasks(drive: Driver, officer: Any, finance: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_an_extra_funding_round_does_not_re_announce_older_tasks(
+    drive: Driver, officer: Any, finance: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     import datetime as dt
 
     import time_machine
@@ -49,4 +55,6 @@ def test_an_extra_funding_round_does_not_re_announce_older_tasks(drive: Driver, 
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             drive.act("approve_funding", pm, "finance", approval_data(400_000_000))
-        assert [m.subject for m in sent_to(officer.email)] and all("Thẩm định kinh phí" in m.subject for m in sent_to(officer.email))
+        assert [m.subject for m in sent_to(officer.email)] and all(
+            "Thẩm định kinh phí" in m.subject for m in sent_to(officer.email)
+        )

@@ -18,7 +18,9 @@ HOUR = dt.timedelta(hours=1)
 def at(pm: Any, days_after_deadline: int) -> Any:
     """Noon in Hà Nội time on (deadline + n days)."""
     day = pm.deadline + dt.timedelta(days=days_after_deadline)
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 5, 0, tzinfo=dt.UTC), tick=False)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 5, 0, tzinfo=dt.UTC), tick=False
+    )
 
 
 def recipients() -> list[str]:
@@ -80,7 +82,9 @@ def test_a_rerun_the_same_day_sends_nothing_twice(drive: Driver, leader: Any) ->
 
 def test_completed_and_cancelled_models_are_left_alone(drive: Driver) -> None:
     done = drive.completed(6)
-    cancelled = drive.act("cancel", drive.approved(8), "leader", {"decision_number": "1/QĐ-UBND", "comment": "Dừng"})
+    cancelled = drive.act(
+        "cancel", drive.approved(8), "leader", {"decision_number": "1/QĐ-UBND", "comment": "Dừng"}
+    )
     mail.outbox.clear()
     with at(done, 5):
         call_command("send_reminders")

@@ -29,7 +29,13 @@ from workflows import flow_sync, labels, selectors
 from workflows.models import PilotModel
 from workflows.states import State
 
-URL_MODULES = ["workflows.api.serializers", "workflows.api.views", "reports.api", "workflows.api.urls", "project.urls"]
+URL_MODULES = [
+    "workflows.api.serializers",
+    "workflows.api.views",
+    "reports.api",
+    "workflows.api.urls",
+    "project.urls",
+]
 
 
 def _reload_urls() -> None:
@@ -63,7 +69,9 @@ def appraiser(people: dict[str, User]) -> User:
 
 
 def _appraise_on_the_task_page(pm: PilotModel, user: User, process: Any) -> None:
-    task = next(t for t in flow_sync.open_tasks(process) if t.flow_task.name == it_appraisal.IT_APPRAISAL)
+    task = next(
+        t for t in flow_sync.open_tasks(process) if t.flow_task.name == it_appraisal.IT_APPRAISAL
+    )
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     flow = "pilot" if process.pk == pm.process_id else "funding-round"
@@ -71,7 +79,9 @@ def _appraise_on_the_task_page(pm: PilotModel, user: User, process: Any) -> None
     page = client.get(url)
     assert page.status_code == 200
     assert "Thẩm định nội dung CNTT: đạt" in page.content.decode()
-    response = client.post(url, {"action": "approve_it_appraisal", "comment": "Đạt", "version": pm.version})
+    response = client.post(
+        url, {"action": "approve_it_appraisal", "comment": "Đạt", "version": pm.version}
+    )
     assert response.status_code == 302, response.content.decode()[:1000]
 
 
@@ -119,7 +129,9 @@ def test_an_additional_round_is_appraised_too(drive: Driver, appraiser: User) ->
     _appraise_on_the_task_page(pm, appraiser, round_process)
 
     assert {t.flow_task.name for t in flow_sync.open_tasks(round_process)} == {"funding_appraisal"}
-    pm = drive.act("approve_funding", PilotModel.objects.get(pk=pm.pk), "finance", approval_data(400_000_000))
+    pm = drive.act(
+        "approve_funding", PilotModel.objects.get(pk=pm.pk), "finance", approval_data(400_000_000)
+    )
     assert (pm.state, pm.pending_step) == (State.FINANCED, None)
 
 
@@ -129,13 +141,21 @@ def test_the_api_documents_and_takes_the_new_action(drive: Driver, appraiser: Us
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/pilot-models/{id}/actions/approve_it_appraisal/"]["post"]
     assert "it_appraiser" in operation["description"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/CommentBody")
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/CommentBody"
+    )
 
     client = APIClient()
     client.force_authenticate(appraiser)
     listed = client.get(f"/api/v1/pilot-models/{pm.pk}/actions/").json()
-    assert listed == {"actions": [{"name": "approve_it_appraisal", "label": "Thẩm định nội dung CNTT: đạt"}]}
-    response = client.post(f"/api/v1/pilot-models/{pm.pk}/actions/approve_it_appraisal/", {"comment": "Đạt"}, format="json")
+    assert listed == {
+        "actions": [{"name": "approve_it_appraisal", "label": "Thẩm định nội dung CNTT: đạt"}]
+    }
+    response = client.post(
+        f"/api/v1/pilot-models/{pm.pk}/actions/approve_it_appraisal/",
+        {"comment": "Đạt"},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["open_step"]["kind"] == StepKind.FUNDING_APPRAISAL
 

@@ -63,7 +63,9 @@ class TaskPages:
         assert len(tasks) == 1, f"no single open {node} task"
         return f"/flow/{flow}/{process.pk}/{node}/{tasks[0].pk}/execute/"
 
-    def post(self, pm: PilotModel, node: str, who: str, data: dict[str, Any], **where: Any) -> PilotModel:
+    def post(
+        self, pm: PilotModel, node: str, who: str, data: dict[str, Any], **where: Any
+    ) -> PilotModel:
         client = Client()
         client.force_login(self.people[who], backend="django.contrib.auth.backends.ModelBackend")
         pm = PilotModel.objects.get(pk=pm.pk)
@@ -85,58 +87,195 @@ def test_the_whole_lifecycle_with_every_return_loop_stays_in_step_through_servic
     done = completion_data()
     steps: list[tuple[str, Callable[[PilotModel], PilotModel], str, str | None]] = [
         # (how, action, expected state, expected pending step)
-        ("page", lambda pm: pages.post(pm, "registration_review", "police",
-                                       {"action": "return_registration", "comment": "Bổ sung sản phẩm"}),
-         State.REGISTERED, None),
-        ("service", lambda pm: drive.act("resubmit_registration", pm, "officer", {"title": "Khám bệnh bằng CCCD"}),
-         State.REGISTERED, "registration_review"),
-        ("page", lambda pm: pages.post(pm, "registration_review", "police", {"action": "approve_registration"}),
-         State.REGISTERED, None),
-        ("service", lambda pm: drive.act("request_funding", pm, "officer", funding_data()),
-         State.FUNDING_REQUESTED, "funding_appraisal"),
-        ("page", lambda pm: pages.post(pm, "funding_appraisal", "finance",
-                                       {"action": "return_funding", "comment": "Thiếu thuyết minh"}),
-         State.REGISTERED, None),
-        ("page", lambda pm: pages.post(pm, "plan", "officer", {
-            "action": "request_funding", "amount": "1.250.000.000", "funding_source": "provincial_recurrent",
-            "spending_kind": "recurrent", "budget_year": clock.today().year,
-            "lines-0-item": "Thiết bị đọc CCCD", "lines-0-amount": "1.000.000.000",
-            "lines-1-item": "Tập huấn", "lines-1-amount": "250.000.000",
-            "justification": "Theo kế hoạch",
-        }), State.FUNDING_REQUESTED, "funding_appraisal"),
-        ("service", lambda pm: drive.act("reject_funding", pm, "finance", {"comment": "Chưa cân đối được"}),
-         State.REGISTERED, None),
-        ("service", lambda pm: drive.act("request_funding", pm, "officer", funding_data()),
-         State.FUNDING_REQUESTED, "funding_appraisal"),
-        ("page", lambda pm: pages.post(pm, "funding_appraisal", "finance", {
-            "action": "approve_funding", "approved_amount": "1.000.000.000",
-            "decision_number": "1234/QĐ-UBND", "decision_date": TODAY, "comment": "Đồng ý",
-        }), State.FINANCED, None),
-        ("service", lambda pm: drive.act("start_deployment", pm, "officer", {"start_date": clock.today().isoformat()}),
-         State.DEPLOYING, None),
-        ("service", lambda pm: drive.act("request_funding", pm, "officer", funding_data(300_000_000)),
-         State.DEPLOYING, "funding_appraisal"),
-        ("page", lambda pm: pages.post(pm, "funding_appraisal", "finance2", {
-            "action": "approve_funding", "approved_amount": "300.000.000",
-            "decision_number": "1300/QĐ-UBND", "decision_date": TODAY,
-        }, flow="funding-round", process=pm.funding_requests.get(round=4).process), State.DEPLOYING, None),
-        ("service", lambda pm: drive.act("submit_completion", pm, "officer", done, files=[evidence_pdf()]),
-         State.DEPLOYING, "completion_verification"),
-        ("page", lambda pm: pages.post(pm, "completion_verification", "police",
-                                       {"action": "return_completion", "comment": "Thiếu biên bản"}),
-         State.DEPLOYING, None),
-        ("page", lambda pm: _post_completion(pages, pm), State.DEPLOYING, "completion_verification"),
-        ("service", lambda pm: drive.act("verify_completion", pm, "police"),
-         State.DEPLOYING, "completion_signoff"),
-        ("page", lambda pm: pages.post(pm, "signoff", "leader",
-                                       {"action": "return_signoff", "comment": "Xác minh lại số liệu"}),
-         State.DEPLOYING, None),
-        ("service", lambda pm: drive.act("submit_completion", pm, "officer", done),
-         State.DEPLOYING, "completion_verification"),
-        ("page", lambda pm: pages.post(pm, "completion_verification", "police2", {"action": "verify_completion"}),
-         State.DEPLOYING, "completion_signoff"),
-        ("page", lambda pm: pages.post(pm, "signoff", "leader", {"action": "sign_off", "comment": "Đồng ý"}),
-         State.COMPLETED, None),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "registration_review",
+                "police",
+                {"action": "return_registration", "comment": "Bổ sung sản phẩm"},
+            ),
+            State.REGISTERED,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act(
+                "resubmit_registration", pm, "officer", {"title": "Khám bệnh bằng CCCD"}
+            ),
+            State.REGISTERED,
+            "registration_review",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm, "registration_review", "police", {"action": "approve_registration"}
+            ),
+            State.REGISTERED,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act("request_funding", pm, "officer", funding_data()),
+            State.FUNDING_REQUESTED,
+            "funding_appraisal",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "funding_appraisal",
+                "finance",
+                {"action": "return_funding", "comment": "Thiếu thuyết minh"},
+            ),
+            State.REGISTERED,
+            None,
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "plan",
+                "officer",
+                {
+                    "action": "request_funding",
+                    "amount": "1.250.000.000",
+                    "funding_source": "provincial_recurrent",
+                    "spending_kind": "recurrent",
+                    "budget_year": clock.today().year,
+                    "lines-0-item": "Thiết bị đọc CCCD",
+                    "lines-0-amount": "1.000.000.000",
+                    "lines-1-item": "Tập huấn",
+                    "lines-1-amount": "250.000.000",
+                    "justification": "Theo kế hoạch",
+                },
+            ),
+            State.FUNDING_REQUESTED,
+            "funding_appraisal",
+        ),
+        (
+            "service",
+            lambda pm: drive.act("reject_funding", pm, "finance", {"comment": "Chưa cân đối được"}),
+            State.REGISTERED,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act("request_funding", pm, "officer", funding_data()),
+            State.FUNDING_REQUESTED,
+            "funding_appraisal",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "funding_appraisal",
+                "finance",
+                {
+                    "action": "approve_funding",
+                    "approved_amount": "1.000.000.000",
+                    "decision_number": "1234/QĐ-UBND",
+                    "decision_date": TODAY,
+                    "comment": "Đồng ý",
+                },
+            ),
+            State.FINANCED,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act(
+                "start_deployment", pm, "officer", {"start_date": clock.today().isoformat()}
+            ),
+            State.DEPLOYING,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act("request_funding", pm, "officer", funding_data(300_000_000)),
+            State.DEPLOYING,
+            "funding_appraisal",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "funding_appraisal",
+                "finance2",
+                {
+                    "action": "approve_funding",
+                    "approved_amount": "300.000.000",
+                    "decision_number": "1300/QĐ-UBND",
+                    "decision_date": TODAY,
+                },
+                flow="funding-round",
+                process=pm.funding_requests.get(round=4).process,
+            ),
+            State.DEPLOYING,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act("submit_completion", pm, "officer", done, files=[evidence_pdf()]),
+            State.DEPLOYING,
+            "completion_verification",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "completion_verification",
+                "police",
+                {"action": "return_completion", "comment": "Thiếu biên bản"},
+            ),
+            State.DEPLOYING,
+            None,
+        ),
+        (
+            "page",
+            lambda pm: _post_completion(pages, pm),
+            State.DEPLOYING,
+            "completion_verification",
+        ),
+        (
+            "service",
+            lambda pm: drive.act("verify_completion", pm, "police"),
+            State.DEPLOYING,
+            "completion_signoff",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm,
+                "signoff",
+                "leader",
+                {"action": "return_signoff", "comment": "Xác minh lại số liệu"},
+            ),
+            State.DEPLOYING,
+            None,
+        ),
+        (
+            "service",
+            lambda pm: drive.act("submit_completion", pm, "officer", done),
+            State.DEPLOYING,
+            "completion_verification",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm, "completion_verification", "police2", {"action": "verify_completion"}
+            ),
+            State.DEPLOYING,
+            "completion_signoff",
+        ),
+        (
+            "page",
+            lambda pm: pages.post(
+                pm, "signoff", "leader", {"action": "sign_off", "comment": "Đồng ý"}
+            ),
+            State.COMPLETED,
+            None,
+        ),
     ]
     pm = drive.register()
     assert_in_step(pm)
@@ -146,7 +285,10 @@ def test_the_whole_lifecycle_with_every_return_loop_stays_in_step_through_servic
         seq = audit.head()[0]
         pm = act(pm)
         pending_step = pm.pending_step
-        assert (pm.state, pending_step.kind if pending_step else None) == (state, pending), (index, how)
+        assert (pm.state, pending_step.kind if pending_step else None) == (state, pending), (
+            index,
+            how,
+        )
         assert AuditEntry.objects.filter(seq__gt=seq).count() == 1, (index, how)
         assert_in_step(pm)
 
@@ -159,19 +301,26 @@ def test_the_whole_lifecycle_with_every_return_loop_stays_in_step_through_servic
 
 def _post_completion(pages: TaskPages, pm: PilotModel) -> PilotModel:
     deliverable = pm.deliverables.get()
-    return pages.post(pm, "deploy", "officer", {
-        "action": "submit_completion",
-        "deliverables-0-name": deliverable.name,
-        "deliverables-0-achieved": "10",
-        "summary": "Đã bổ sung biên bản",
-        "files": evidence_pdf("bien-ban-bo-sung.pdf"),
-    })
+    return pages.post(
+        pm,
+        "deploy",
+        "officer",
+        {
+            "action": "submit_completion",
+            "deliverables-0-name": deliverable.name,
+            "deliverables-0-achieved": "10",
+            "summary": "Đã bổ sung biên bản",
+            "files": evidence_pdf("bien-ban-bo-sung.pdf"),
+        },
+    )
 
 
 # Drift: the flow disagrees with the state machine.
 
 
-def _unchanged(drive: Driver, pm: PilotModel, action: str, who: str, data: dict[str, Any] | None = None) -> None:
+def _unchanged(
+    drive: Driver, pm: PilotModel, action: str, who: str, data: dict[str, Any] | None = None
+) -> None:
     """The action must raise OutOfStep and leave the model, its flow and the audit trail as they were."""
     before = model_snapshot(pm.pk)
     entries = AuditEntry.objects.count()
@@ -195,9 +344,13 @@ def test_an_action_whose_task_is_not_completed_raises_out_of_step_and_rolls_back
     assert (pm.state, pm.pending_step.kind) == (State.REGISTERED, "registration_review")  # type: ignore[union-attr]
 
 
-def test_a_task_cancelled_behind_the_services_back_makes_the_next_decision_roll_back(drive: Driver) -> None:
+def test_a_task_cancelled_behind_the_services_back_makes_the_next_decision_roll_back(
+    drive: Driver,
+) -> None:
     pm = drive.funding_requested()
-    Task.objects.filter(process=pm.process, status__in=flow_sync.OPEN_TASK).update(status=STATUS.CANCELED)
+    Task.objects.filter(process=pm.process, status__in=flow_sync.OPEN_TASK).update(
+        status=STATUS.CANCELED
+    )
 
     _unchanged(drive, pm, "approve_funding", "finance", approval_data())
 
@@ -209,7 +362,9 @@ def test_a_stray_open_task_makes_even_an_action_outside_the_flow_roll_back(drive
     stray.flow_task = PilotFlow.signoff
     stray.save()
 
-    _unchanged(drive, pm, "set_blocker", "police", {"reason": "legacy_systems", "note": "Hệ thống cũ"})
+    _unchanged(
+        drive, pm, "set_blocker", "police", {"reason": "legacy_systems", "note": "Hệ thống cũ"}
+    )
 
 
 def test_a_drift_seen_from_the_task_page_rolls_back_too(
@@ -233,7 +388,10 @@ def test_a_drift_seen_from_the_task_page_rolls_back_too(
 # Cancel, reassignment and extra rounds.
 
 
-@pytest.mark.parametrize("where", ["registered", "funding_requested", "deploying_with_extra_round", "completion_verified"])
+@pytest.mark.parametrize(
+    "where",
+    ["registered", "funding_requested", "deploying_with_extra_round", "completion_verified"],
+)
 def test_cancel_ends_the_process_and_every_open_task(drive: Driver, where: str) -> None:
     pm = {
         "registered": lambda: drive.register(),
@@ -260,7 +418,11 @@ def test_withdraw_ends_the_process_like_cancel(drive: Driver) -> None:
     pm = drive.withdrawn()
 
     pm.process.refresh_from_db()
-    assert (pm.state, pm.process.status, flow_sync.open_tasks(pm.process)) == (State.CANCELLED, PROCESS.CANCELED, [])
+    assert (pm.state, pm.process.status, flow_sync.open_tasks(pm.process)) == (
+        State.CANCELLED,
+        PROCESS.CANCELED,
+        [],
+    )
 
 
 def test_reassigning_the_lead_agency_moves_the_agency_task_to_the_new_agency(
@@ -272,9 +434,16 @@ def test_reassigning_the_lead_agency_moves_the_agency_task_to_the_new_agency(
     assert (task.flow_task.name, task.owner_permission) == ("deploy", agency_permission(syt.pk))
     task.flow_task.activation_class(task).assign(officer)  # the old agency's officer had claimed it
 
-    pm = drive.act("reassign_lead_agency", pm, "leader", {
-        "lead_agency": "SGDDT", "responsible_officer": "officer_sgddt", "decision_number": "20/QĐ-UBND",
-    })
+    pm = drive.act(
+        "reassign_lead_agency",
+        pm,
+        "leader",
+        {
+            "lead_agency": "SGDDT",
+            "responsible_officer": "officer_sgddt",
+            "decision_number": "20/QĐ-UBND",
+        },
+    )
 
     task.refresh_from_db()
     assert task.owner_permission == agency_permission(sgddt.pk)
@@ -283,16 +452,25 @@ def test_reassigning_the_lead_agency_moves_the_agency_task_to_the_new_agency(
     assert not selectors.inbox(officer).exists()
     assert_in_step(pm)
     # The new agency's officer can now take the task through its page.
-    pm = pages.post(pm, "deploy", "other_officer", {
-        "action": "submit_completion", "deliverables-0-name": pm.deliverables.get().name,
-        "deliverables-0-achieved": "10", "summary": "SGDDT hoàn thành",
-    })
+    pm = pages.post(
+        pm,
+        "deploy",
+        "other_officer",
+        {
+            "action": "submit_completion",
+            "deliverables-0-name": pm.deliverables.get().name,
+            "deliverables-0-achieved": "10",
+            "summary": "SGDDT hoàn thành",
+        },
+    )
     assert pm.pending_step.kind == "completion_verification"  # type: ignore[union-attr]
     assert_in_step(pm)
 
 
 @pytest.mark.parametrize("base", ["financed", "deploying"])
-def test_an_extra_funding_round_runs_its_own_process_and_leaves_the_main_one_alone(drive: Driver, base: str) -> None:
+def test_an_extra_funding_round_runs_its_own_process_and_leaves_the_main_one_alone(
+    drive: Driver, base: str
+) -> None:
     pm = getattr(drive, base)()
     main_tasks = list(Task.objects.filter(process=pm.process).values_list("pk", "status"))
 

@@ -34,7 +34,9 @@ def test_viewflow_own_pages_are_not_mounted(path: str) -> None:
         resolve(path)
 
 
-def test_a_task_page_is_mounted_and_shows_its_decision(drive: Driver, client: object, police: object) -> None:
+def test_a_task_page_is_mounted_and_shows_its_decision(
+    drive: Driver, client: object, police: object
+) -> None:
     pm = drive.register()
     task = pm.process.task_set.get(flow_task=pm.process.flow_class.registration_review)
     client.force_login(police)  # type: ignore[attr-defined]

@@ -50,7 +50,9 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
     def build(drive: Driver) -> dict[str, int]:
         return {s.name: s.build(drive, number).pk for number, s in enumerate(SITUATIONS, start=1)}
 
-    for people, model_ids in built_once(django_db_blocker, tmp_path_factory.mktemp("matrix"), build):
+    for people, model_ids in built_once(
+        django_db_blocker, tmp_path_factory.mktemp("matrix"), build
+    ):
         with django_db_blocker.unblock():
             snapshots = {name: model_snapshot(pk) for name, pk in model_ids.items()}
         yield World(people, model_ids, snapshots)
@@ -93,8 +95,12 @@ def test_each_situation_is_built_as_declared(world: World, db: None, situation: 
 def test_the_situations_cover_every_state_and_every_pending_step() -> None:
     assert {s.state for s in SITUATIONS} == set(State.values)
     assert {s.pending for s in SITUATIONS} == {None, *StepKind.values}
-    assert any(s.pending == StepKind.FUNDING_APPRAISAL and s.state == State.FINANCED for s in SITUATIONS)
-    assert any(s.pending == StepKind.FUNDING_APPRAISAL and s.state == State.DEPLOYING for s in SITUATIONS)
+    assert any(
+        s.pending == StepKind.FUNDING_APPRAISAL and s.state == State.FINANCED for s in SITUATIONS
+    )
+    assert any(
+        s.pending == StepKind.FUNDING_APPRAISAL and s.state == State.DEPLOYING for s in SITUATIONS
+    )
     assert {s.registration for s in SITUATIONS} == {"pending", "returned", "approved", "closed"}
 
 
@@ -134,7 +140,9 @@ def test_every_action_in_every_situation_by_every_role_follows_the_spec(
     files = [evidence_pdf()] if rule.files else []
 
     try:
-        services.perform(action, pilot_model_id=pk, actor=actor, data=rule.data(situation), files=files)
+        services.perform(
+            action, pilot_model_id=pk, actor=actor, data=rule.data(situation), files=files
+        )
     except DomainError as error:
         got = (error.status, error.code)
     else:
@@ -147,7 +155,11 @@ def test_every_action_in_every_situation_by_every_role_follows_the_spec(
     assert entry.actor_username == actor.username
     if want.status == 404:
         # Not a model this actor can see: a request-level entry, with the id asked for (review M1).
-        assert (entry.object_type, entry.object_id, entry.payload["attempted_id"]) == ("request", "", str(pk))
+        assert (entry.object_type, entry.object_id, entry.payload["attempted_id"]) == (
+            "request",
+            "",
+            str(pk),
+        )
     else:
         assert entry.object_id == str(pk)
     pm = PilotModel.objects.get(pk=pk)
@@ -159,7 +171,9 @@ def test_every_action_in_every_situation_by_every_role_follows_the_spec(
         assert entry.action == rule.event
         assert (entry.from_state, entry.to_state) == (situation.state, state)
         flow_sync.assert_in_step(pm)
-        assert {t.flow_task.name for t in flow_sync.open_tasks(pm.process)} == flow_sync.expected_main_nodes(pm)
+        assert {
+            t.flow_task.name for t in flow_sync.open_tasks(pm.process)
+        } == flow_sync.expected_main_nodes(pm)
     else:
         assert model_snapshot(pk) == before
         assert entry.action == f"refused.{action}"
@@ -184,11 +198,18 @@ def _totals() -> tuple[int, int, int, int]:
 
     from approvals.models import ApprovalStep
 
-    return PilotModel.objects.count(), ApprovalStep.objects.count(), Process.objects.count(), Task.objects.count()
+    return (
+        PilotModel.objects.count(),
+        ApprovalStep.objects.count(),
+        Process.objects.count(),
+        Task.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_registering_a_model_is_for_an_officer_of_its_lead_agency_only(world: World, db: None, role: str) -> None:
+def test_registering_a_model_is_for_an_officer_of_its_lead_agency_only(
+    world: World, db: None, role: str
+) -> None:
     actor = world.people[ROLES[role]]
     before = _totals()
     last_seq = audit.head()[0]
@@ -244,11 +265,15 @@ def test_register_refuses_the_specific_input_errors_with_the_field_named(
     last_seq = audit.head()[0]
 
     with pytest.raises(Invalid) as caught:
-        services.pilot_model_register(actor=world.people["officer"], data={**registration_data(902), **overrides})
+        services.pilot_model_register(
+            actor=world.people["officer"], data={**registration_data(902), **overrides}
+        )
 
     assert field in caught.value.errors
     assert _totals() == before
-    assert list(AuditEntry.objects.filter(seq__gt=last_seq).values_list("action", flat=True)) == ["refused.register"]
+    assert list(AuditEntry.objects.filter(seq__gt=last_seq).values_list("action", flat=True)) == [
+        "refused.register"
+    ]
 
 
 # The order of checks, action by action, with input that is wrong in every field.
@@ -273,7 +298,9 @@ JUNK: dict[str, Any] = {
 }
 
 
-def _first(action: str, want: Callable[[Any], bool], role_ok: Callable[[str], bool] = lambda r: True) -> tuple[str, str]:
+def _first(
+    action: str, want: Callable[[Any], bool], role_ok: Callable[[str], bool] = lambda r: True
+) -> tuple[str, str]:
     for situation in SITUATIONS:
         for role in ROLES:
             if role_ok(role) and want(expected(situation, action, role)):
@@ -281,7 +308,9 @@ def _first(action: str, want: Callable[[Any], bool], role_ok: Callable[[str], bo
     raise AssertionError(f"no such combination for {action}")
 
 
-def _attempt(world: World, situation: str, action: str, role: str, data: dict[str, Any]) -> DomainError:
+def _attempt(
+    world: World, situation: str, action: str, role: str, data: dict[str, Any]
+) -> DomainError:
     pk = world.model_ids[situation]
     with pytest.raises(DomainError) as caught:
         services.perform(action, pilot_model_id=pk, actor=world.people[ROLES[role]], data=data)
@@ -290,7 +319,9 @@ def _attempt(world: World, situation: str, action: str, role: str, data: dict[st
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_a_wrong_role_is_refused_with_403_before_the_input_is_looked_at(world: World, db: None, action: str) -> None:
+def test_a_wrong_role_is_refused_with_403_before_the_input_is_looked_at(
+    world: World, db: None, action: str
+) -> None:
     situation, _ = _first(action, lambda e: e == OK)
     role = next(r for r in ROLES if r != "other_agency_officer" and r not in RULES[action].who)
 
@@ -300,7 +331,9 @@ def test_a_wrong_role_is_refused_with_403_before_the_input_is_looked_at(world: W
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_a_wrong_state_is_refused_with_409_before_the_input_is_looked_at(world: World, db: None, action: str) -> None:
+def test_a_wrong_state_is_refused_with_409_before_the_input_is_looked_at(
+    world: World, db: None, action: str
+) -> None:
     situation, role = _first(action, lambda e: e.status == 409)
 
     error = _attempt(world, situation, action, role, JUNK)
@@ -321,7 +354,9 @@ def test_bad_input_in_the_right_situation_is_refused_with_400_naming_the_fields(
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_a_stale_version_is_a_conflict_and_the_current_one_goes_through(world: World, db: None, action: str) -> None:
+def test_a_stale_version_is_a_conflict_and_the_current_one_goes_through(
+    world: World, db: None, action: str
+) -> None:
     name, role = _first(action, lambda e: e == OK)
     situation = SITUATION_BY_NAME[name]
     rule = RULES[action]

@@ -95,7 +95,9 @@ def _outcome(pm_id: int, since_seq: int) -> dict[str, Any]:
         "state": pm.state,
         "outcome": request.step.outcome,
         "approved": entries.filter(action="funding.approved").count(),
-        "refused": list(entries.filter(action="refused.approve_funding").values_list("payload__code", flat=True)),
+        "refused": list(
+            entries.filter(action="refused.approve_funding").values_list("payload__code", flat=True)
+        ),
         "verified": audit.verify().ok,
     }
 
@@ -160,7 +162,9 @@ def test_on_sqlite_twenty_racers_get_one_success_and_clean_conflicts_never_datab
 
     with sqlite_file_copy(tmp_path / "race.sqlite3"):
         assert _one(lambda: connection.settings_dict["NAME"]).endswith("race.sqlite3")
-        assert _one(lambda: connection.cursor().execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+        assert (
+            _one(lambda: connection.cursor().execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+        )
         results = race(_approvers(drive, pm))
         outcome = _one(lambda: _outcome(pm.pk, seq))
 
@@ -180,7 +184,11 @@ def test_on_sqlite_a_write_lock_held_past_the_busy_timeout_is_a_conflict(
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            result = _one(lambda: _capture(lambda: drive.act("approve_funding", pm, "finance", approval_data())))
+            result = _one(
+                lambda: _capture(
+                    lambda: drive.act("approve_funding", pm, "finance", approval_data())
+                )
+            )
         finally:
             holder.execute("ROLLBACK")
             holder.close()

@@ -39,7 +39,9 @@ def province(db: Any) -> dict[str, User]:
 def _add_edge_cases(people: dict[str, User]) -> None:
     """Cancel a not-started model that still carries an entered blocker."""
     blocked = (
-        PilotModel.objects.filter(state=State.REGISTERED, blockers__cleared_at__isnull=True).order_by("number").first()
+        PilotModel.objects.filter(state=State.REGISTERED, blockers__cleared_at__isnull=True)
+        .order_by("number")
+        .first()
     )
     assert blocked is not None, "the demo has a blocked model not yet started"
     services.perform(
@@ -100,7 +102,10 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
         assert summary["buckets"][bucket] == buckets[bucket]
         assert next(b["count"] for b in home.buckets if b["code"] == bucket) == buckets[bucket]
         assert _api_count(police, bucket=bucket) == buckets[bucket]
-        assert page_context.pilot_model_list(user=police, filters={"bucket": bucket}).count() == buckets[bucket]
+        assert (
+            page_context.pilot_model_list(user=police, filters={"bucket": bucket}).count()
+            == buckets[bucket]
+        )
     assert summary["cancelled"] == sum(pm.state == State.CANCELLED for pm in models) >= 1
 
     # Blockers: every per-model reader lists the same reasons (the derived population-DB one
@@ -113,11 +118,20 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
         labels_of = sorted(str(BlockerReason(r).label) for r in api_reasons[pm.pk])
         assert page_labels[pm.pk] == document_labels[pm.pk] == labels_of, pm.number
     for reason in BlockerReason:
-        expected = sum(reason.value in r and rules.is_open(state_of[pk]) for pk, r in api_reasons.items())
+        expected = sum(
+            reason.value in r and rules.is_open(state_of[pk]) for pk, r in api_reasons.items()
+        )
         assert summary["blockers"].get(reason.value, 0) == expected, reason
-        assert page_context.pilot_model_list(user=police, filters={"blocker": reason.value}).count() == expected
+        assert (
+            page_context.pilot_model_list(user=police, filters={"blocker": reason.value}).count()
+            == expected
+        )
     blocked = sum(bool(r) and rules.is_open(state_of[pk]) for pk, r in api_reasons.items())
-    assert home.blocked == blocked == page_context.pilot_model_list(user=police, filters={"blocker": "any"}).count()
+    assert (
+        home.blocked
+        == blocked
+        == page_context.pilot_model_list(user=police, filters={"blocker": "any"}).count()
+    )
 
 
 def test_every_reader_agrees_on_what_was_requested_and_approved(province: dict[str, User]) -> None:
@@ -130,8 +144,12 @@ def test_every_reader_agrees_on_what_was_requested_and_approved(province: dict[s
         record = page_context.pilot_model_record(pm, police)
         rounds = list(pm.funding_requests.select_related("step"))
         requested, approved = rules.requested_total(rounds), rules.approved_total(rounds)
-        assert (record["requested_total"], record["approved_total"]) == (requested, approved), pm.number
-        assert (by_api[pm.pk]["requested"], by_api[pm.pk]["approved"]) == (requested, approved), pm.number
+        assert (record["requested_total"], record["approved_total"]) == (requested, approved), (
+            pm.number
+        )
+        assert (by_api[pm.pk]["requested"], by_api[pm.pk]["approved"]) == (requested, approved), (
+            pm.number
+        )
         report = by_report[pm.pk]
         assert (report["requested"], report["approved"]) == (requested, approved), pm.number
         if any(not rules.round_counts_as_requested(r.step.outcome) for r in rounds):
@@ -145,7 +163,9 @@ def test_a_cancelled_model_shows_its_uncleared_blocker_but_counts_as_blocked_now
 ) -> None:
     police = province["police"]
     cancelled = PilotModel.objects.get(state=State.CANCELLED, blockers__cleared_at__isnull=True)
-    reasons = sorted(cancelled.blockers.filter(cleared_at__isnull=True).values_list("reason", flat=True))
+    reasons = sorted(
+        cancelled.blockers.filter(cleared_at__isnull=True).values_list("reason", flat=True)
+    )
     api_row = next(row for row in _api(police) if row["id"] == cancelled.pk)
     document_row = next(row for row in model_rows(police) if row["id"] == cancelled.pk)
     record = page_context.pilot_model_record(cancelled, police)

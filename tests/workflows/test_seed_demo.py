@@ -38,9 +38,22 @@ REAL_TITLES = {
 }
 
 DEMO_USERNAMES = [
-    "police", "police2", "finance", "finance2", "leader", "inspector", "admin",
-    "officer_syt", "officer_sgddt", "officer_bhxh", "officer_snnmt", "officer_sxd",
-    "officer_svhttdl", "officer_cat", "officer_skhcn", "officer_finance_syt",
+    "police",
+    "police2",
+    "finance",
+    "finance2",
+    "leader",
+    "inspector",
+    "admin",
+    "officer_syt",
+    "officer_sgddt",
+    "officer_bhxh",
+    "officer_snnmt",
+    "officer_sxd",
+    "officer_svhttdl",
+    "officer_cat",
+    "officer_skhcn",
+    "officer_finance_syt",
 ]
 
 OPEN = [State.REGISTERED, State.FUNDING_REQUESTED, State.FINANCED, State.DEPLOYING]
@@ -77,15 +90,20 @@ def test_seed_demo_replays_five_months_of_the_province(settings: Any) -> None:
     # The history ends now: some models are late, some untouched for a month.
     today, now = clock.today(), clock.now()
     assert any(pm.deadline < today and pm.state in OPEN for pm in models)
-    assert any(pm.last_action_at < now - dt.timedelta(days=30) and pm.state in OPEN for pm in models)
+    assert any(
+        pm.last_action_at < now - dt.timedelta(days=30) and pm.state in OPEN for pm in models
+    )
     assert all(pm.last_action_at < now for pm in models)
     assert any(pm.original_deadline for pm in models), "a deadline was extended"
 
     # The reasons the report gives for models not started.
-    open_reasons = set(Blocker.objects.filter(cleared_at__isnull=True).values_list("reason", flat=True))
+    open_reasons = set(
+        Blocker.objects.filter(cleared_at__isnull=True).values_list("reason", flat=True)
+    )
     assert {BlockerReason.NO_FUNDING, BlockerReason.WRONG_LEAD_AGENCY} <= open_reasons
     assert any(
-        pm.needs_population_db_connection and not pm.db_permission_number and pm.state in OPEN for pm in models
+        pm.needs_population_db_connection and not pm.db_permission_number and pm.state in OPEN
+        for pm in models
     )
     # Every completion rests on evidence.
     assert EvidenceFile.objects.filter(report__pilot_model__state=State.COMPLETED).count() >= 6
@@ -103,7 +121,10 @@ def test_seed_demo_replays_five_months_of_the_province(settings: Any) -> None:
         assert user.get_full_name() and user.email.endswith("@example.vn")
     assert users["leader"].check_password("x")
     assert users["admin"].is_superuser and users["admin"].is_staff
-    assert set(users["officer_finance_syt"].groups.values_list("name", flat=True)) == {"officer", "finance"}
+    assert set(users["officer_finance_syt"].groups.values_list("name", flat=True)) == {
+        "officer",
+        "finance",
+    }
     assert AgencyHead.objects.filter(until__isnull=False).exists(), "one agency changed heads"
 
     for username in DEMO_USERNAMES:
@@ -124,7 +145,9 @@ def test_seed_demo_reset_rebuilds_a_sqlite_file_the_trail_forbids_emptying(tmp_p
     with sqlite3.connect(db) as old:
         old.execute("CREATE TABLE approvals_auditentry (seq INTEGER)")
         old.execute("INSERT INTO approvals_auditentry VALUES (1)")
-        old.execute("CREATE TRIGGER no_delete BEFORE DELETE ON approvals_auditentry BEGIN SELECT RAISE(ABORT, 'no'); END")
+        old.execute(
+            "CREATE TRIGGER no_delete BEFORE DELETE ON approvals_auditentry BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
     evidence = tmp_path / "private" / "evidence"
     evidence.mkdir(parents=True)
     (evidence / ("0" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 old")
@@ -137,7 +160,11 @@ def test_seed_demo_reset_rebuilds_a_sqlite_file_the_trail_forbids_emptying(tmp_p
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "manage.py", "seed_demo", "--password", "x", "--reset"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "Demo password: x" in result.stdout.splitlines()

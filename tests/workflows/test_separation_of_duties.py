@@ -81,10 +81,14 @@ def test_officer_finance_syt_cannot_decide_a_funding_request_they_made(
 
     refused_as_separation_of_duties(drive, action, pm, "officer_finance_syt", data)
 
-    assert action not in selectors.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["officer_finance_syt"])
+    assert action not in selectors.available_actions(
+        PilotModel.objects.get(pk=pm.pk), drive.p["officer_finance_syt"]
+    )
 
 
-def test_another_finance_officer_may_approve_the_request_officer_finance_syt_made(drive: Driver) -> None:
+def test_another_finance_officer_may_approve_the_request_officer_finance_syt_made(
+    drive: Driver,
+) -> None:
     pm = _request_as(drive, "officer_finance_syt")
 
     pm = drive.act("approve_funding", pm, "finance", approval_data())
@@ -104,16 +108,25 @@ def test_officer_finance_syt_cannot_approve_their_own_extra_funding_round(drive:
     pm = drive.deploying()
     pm = drive.act("request_funding", pm, "officer_finance_syt", funding_data(300_000_000))
 
-    refused_as_separation_of_duties(drive, "approve_funding", pm, "officer_finance_syt", approval_data(300_000_000))
+    refused_as_separation_of_duties(
+        drive, "approve_funding", pm, "officer_finance_syt", approval_data(300_000_000)
+    )
 
-    assert drive.act("approve_funding", pm, "finance2", approval_data(300_000_000)).state == State.DEPLOYING
+    assert (
+        drive.act("approve_funding", pm, "finance2", approval_data(300_000_000)).state
+        == State.DEPLOYING
+    )
 
 
 def test_separation_of_duties_is_answered_before_invalid_input(drive: Driver) -> None:
     pm = _request_as(drive, "officer_finance_syt")
 
     entry = refused_as_separation_of_duties(
-        drive, "approve_funding", pm, "officer_finance_syt", approval_data(-5, decision_date="31/02/2026")
+        drive,
+        "approve_funding",
+        pm,
+        "officer_finance_syt",
+        approval_data(-5, decision_date="31/02/2026"),
     )
 
     assert entry.payload["status"] == 403
@@ -124,7 +137,9 @@ def test_a_stale_version_is_answered_before_separation_of_duties(drive: Driver) 
     seq = audit.head()[0]
 
     with pytest.raises(Conflict):
-        drive.act("approve_funding", pm, "officer_finance_syt", approval_data(version=pm.version - 1))
+        drive.act(
+            "approve_funding", pm, "officer_finance_syt", approval_data(version=pm.version - 1)
+        )
 
     assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", "payload__code")) == [
         ("refused.approve_funding", "conflict")
@@ -136,14 +151,20 @@ def _submitted_by(drive: Driver, who: str, number: int = 6) -> PilotModel:
     return drive.act("submit_completion", pm, who, completion_data())
 
 
-def test_whoever_submitted_a_completion_report_cannot_verify_it(drive: Driver, dual: dict[str, User]) -> None:
+def test_whoever_submitted_a_completion_report_cannot_verify_it(
+    drive: Driver, dual: dict[str, User]
+) -> None:
     pm = _submitted_by(drive, "officer_police_syt")
 
     refused_as_separation_of_duties(drive, "verify_completion", pm, "officer_police_syt")
-    refused_as_separation_of_duties(drive, "return_completion", pm, "officer_police_syt", {"comment": "Tự trả"})
+    refused_as_separation_of_duties(
+        drive, "return_completion", pm, "officer_police_syt", {"comment": "Tự trả"}
+    )
 
 
-@pytest.mark.parametrize(("action", "data"), [("sign_off", {}), ("return_signoff", {"comment": "Tự trả lại"})])
+@pytest.mark.parametrize(
+    ("action", "data"), [("sign_off", {}), ("return_signoff", {"comment": "Tự trả lại"})]
+)
 def test_whoever_submitted_a_completion_report_cannot_sign_it_off(
     drive: Driver, dual: dict[str, User], action: str, data: dict[str, Any]
 ) -> None:
@@ -155,7 +176,9 @@ def test_whoever_submitted_a_completion_report_cannot_sign_it_off(
     assert drive.act(action, pm, "leader", data or None).version == pm.version + 1
 
 
-@pytest.mark.parametrize(("action", "data"), [("sign_off", {}), ("return_signoff", {"comment": "Tự trả lại"})])
+@pytest.mark.parametrize(
+    ("action", "data"), [("sign_off", {}), ("return_signoff", {"comment": "Tự trả lại"})]
+)
 def test_whoever_verified_a_completion_report_cannot_sign_it_off(
     drive: Driver, dual: dict[str, User], action: str, data: dict[str, Any]
 ) -> None:
@@ -164,10 +187,14 @@ def test_whoever_verified_a_completion_report_cannot_sign_it_off(
 
     refused_as_separation_of_duties(drive, action, pm, "police_leader", data)
 
-    assert action not in selectors.available_actions(PilotModel.objects.get(pk=pm.pk), drive.p["police_leader"])
+    assert action not in selectors.available_actions(
+        PilotModel.objects.get(pk=pm.pk), drive.p["police_leader"]
+    )
 
 
-def test_the_verifier_of_an_earlier_round_may_sign_off_a_later_one(drive: Driver, dual: dict[str, User]) -> None:
+def test_the_verifier_of_an_earlier_round_may_sign_off_a_later_one(
+    drive: Driver, dual: dict[str, User]
+) -> None:
     pm = drive.completion_submitted()
     pm = drive.act("verify_completion", pm, "police_leader")
     pm = drive.act("return_signoff", pm, "leader", {"comment": "Bổ sung số liệu"})
@@ -179,7 +206,9 @@ def test_the_verifier_of_an_earlier_round_may_sign_off_a_later_one(drive: Driver
     assert pm.state == State.COMPLETED
 
 
-def test_police_cannot_approve_a_registration_they_submitted(drive: Driver, dual: dict[str, User]) -> None:
+def test_police_cannot_approve_a_registration_they_submitted(
+    drive: Driver, dual: dict[str, User]
+) -> None:
     # An officer of the police's own agency, who is also in `police`, registers a CAT model.
     pm = services.pilot_model_register(
         actor=drive.p["officer_police_cat"],
@@ -188,6 +217,8 @@ def test_police_cannot_approve_a_registration_they_submitted(drive: Driver, dual
     assert pm.pending_step is not None and pm.pending_step.kind == StepKind.REGISTRATION_REVIEW
 
     refused_as_separation_of_duties(drive, "approve_registration", pm, "officer_police_cat")
-    refused_as_separation_of_duties(drive, "return_registration", pm, "officer_police_cat", {"comment": "Tự trả"})
+    refused_as_separation_of_duties(
+        drive, "return_registration", pm, "officer_police_cat", {"comment": "Tự trả"}
+    )
 
     assert drive.act("approve_registration", pm, "police").version == pm.version + 1

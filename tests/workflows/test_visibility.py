@@ -26,13 +26,21 @@ OFFICER_ACTIONS = [action for action in ACTIONS if "lead_officer" in RULES[actio
 SITUATION = {s.name: s for s in SITUATIONS}
 
 
-def _refused_once(pm: PilotModel, action: str, actor: User, error: type[Exception], data: dict[str, Any] | None = None) -> None:
+def _refused_once(
+    pm: PilotModel,
+    action: str,
+    actor: User,
+    error: type[Exception],
+    data: dict[str, Any] | None = None,
+) -> None:
     before = model_snapshot(pm.pk)
     seq = audit.head()[0]
     with pytest.raises(error):
         services.perform(action, pilot_model_id=pm.pk, actor=actor, data=data or {})
     assert model_snapshot(pm.pk) == before
-    assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True)) == [f"refused.{action}"]
+    assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True)) == [
+        f"refused.{action}"
+    ]
 
 
 @pytest.fixture
@@ -70,7 +78,9 @@ def test_an_officer_of_another_agency_cannot_tell_a_hidden_model_from_a_missing_
     )
 
 
-def test_an_officer_of_another_agency_does_not_see_the_model_anywhere(coordinated: PilotModel, outsider: User) -> None:
+def test_an_officer_of_another_agency_does_not_see_the_model_anywhere(
+    coordinated: PilotModel, outsider: User
+) -> None:
     with pytest.raises(NotFound):
         selectors.get_visible(outsider, coordinated.pk)
     assert selectors.available_actions(coordinated, outsider) == []
@@ -78,7 +88,9 @@ def test_an_officer_of_another_agency_does_not_see_the_model_anywhere(coordinate
     assert not selectors.inbox(outsider).exists()
 
 
-def test_an_officer_of_another_agency_gets_404_on_the_task_page(coordinated: PilotModel, outsider: User) -> None:
+def test_an_officer_of_another_agency_gets_404_on_the_task_page(
+    coordinated: PilotModel, outsider: User
+) -> None:
     client = Client()
     client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
     task = flow_sync.open_tasks(coordinated.process)[0]
@@ -94,7 +106,9 @@ def test_a_coordinating_agency_officer_sees_the_model_but_gets_forbidden_on_offi
 ) -> None:
     assert selectors.get_visible(other_officer, coordinated.pk).pk == coordinated.pk
 
-    _refused_once(coordinated, action, other_officer, Forbidden, RULES[action].data(SITUATION["deploying"]))
+    _refused_once(
+        coordinated, action, other_officer, Forbidden, RULES[action].data(SITUATION["deploying"])
+    )
 
 
 def test_a_coordinating_agency_officer_sees_the_model_in_lists_but_has_no_actions(
@@ -118,11 +132,16 @@ def test_province_wide_roles_see_every_model(drive: Driver, outsider: User, who:
     first = drive.register(1)
     second = drive.register(2, coordinating_agencies=["SGDDT"])
 
-    assert set(selectors.visible_models(drive.p[who]).values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert set(selectors.visible_models(drive.p[who]).values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
     assert selectors.get_visible(drive.p[who], first.pk).pk == first.pk
 
 
-def test_an_inspector_sees_everything_but_every_action_is_forbidden(coordinated: PilotModel, inspector: User) -> None:
+def test_an_inspector_sees_everything_but_every_action_is_forbidden(
+    coordinated: PilotModel, inspector: User
+) -> None:
     for action in ACTIONS:
         with pytest.raises(Forbidden):
             services.perform(action, pilot_model_id=coordinated.pk, actor=inspector, data={})
@@ -132,19 +151,25 @@ def test_an_inspector_sees_everything_but_every_action_is_forbidden(coordinated:
 def test_after_a_reassignment_the_old_lead_agency_loses_sight_and_the_new_one_gains_it(
     coordinated: PilotModel, drive: Driver, officer: User, other_officer: User
 ) -> None:
-    drive.act(
-        "update_details", coordinated, "officer", {"coordinating_agencies": []}
-    )
+    drive.act("update_details", coordinated, "officer", {"coordinating_agencies": []})
     drive.act(
         "reassign_lead_agency",
         coordinated,
         "leader",
-        {"lead_agency": "SGDDT", "responsible_officer": "officer_sgddt", "decision_number": "20/QĐ-UBND"},
+        {
+            "lead_agency": "SGDDT",
+            "responsible_officer": "officer_sgddt",
+            "decision_number": "20/QĐ-UBND",
+        },
     )
 
     with pytest.raises(NotFound):
-        services.perform("report_progress", pilot_model_id=coordinated.pk, actor=officer, data={"percent": 10})
-    pm = services.perform("report_progress", pilot_model_id=coordinated.pk, actor=other_officer, data={"percent": 10})
+        services.perform(
+            "report_progress", pilot_model_id=coordinated.pk, actor=officer, data={"percent": 10}
+        )
+    pm = services.perform(
+        "report_progress", pilot_model_id=coordinated.pk, actor=other_officer, data={"percent": 10}
+    )
     assert pm.progress_percent == 10
 
 
@@ -155,6 +180,6 @@ def test_an_unknown_action_is_not_found_and_audited(coordinated: PilotModel, pol
         services.perform("approve_everything", pilot_model_id=coordinated.pk, actor=police, data={})
 
     # Event names come from the declared list; the name asked for is kept in the payload.
-    assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", "payload__requested")) == [
-        ("refused.unknown", "approve_everything")
-    ]
+    assert list(
+        AuditEntry.objects.filter(seq__gt=seq).values_list("action", "payload__requested")
+    ) == [("refused.unknown", "approve_everything")]

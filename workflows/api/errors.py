@@ -44,7 +44,9 @@ class LockedOut(exceptions.APIException):
     """Too many failed logins for this username from this address (django-axes)."""
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = gettext_lazy("Quá nhiều lần đăng nhập sai; tài khoản tạm bị khóa, hãy thử lại sau.")
+    default_detail = gettext_lazy(
+        "Quá nhiều lần đăng nhập sai; tài khoản tạm bị khóa, hãy thử lại sau."
+    )
     default_code = "locked_out"
 
 
@@ -86,7 +88,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(error_body(conflict, conflict.code), status=conflict.status)
     if isinstance(exc, SuspiciousOperation):
         # Among them: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files.
-        return Response(field_errors([_("Yêu cầu quá lớn hoặc không hợp lệ.")]), status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            field_errors([_("Yêu cầu quá lớn hoặc không hợp lệ.")]),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -103,5 +108,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
-    response.data = error_body(exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail, _CODES.get(code, code))
+    response.data = error_body(
+        exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail,
+        _CODES.get(code, code),
+    )
     return response

@@ -17,9 +17,12 @@ from ..states import Bucket, State
 class PilotModelFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
     bucket = serializers.ChoiceField(choices=Bucket.choices, required=False)
-    lead_agency = serializers.CharField(max_length=20, required=False, help_text="Agency code, e.g. SYT.")
+    lead_agency = serializers.CharField(
+        max_length=20, required=False, help_text="Agency code, e.g. SYT."
+    )
     overdue = serializers.BooleanField(
-        required=False, help_text="true: past the deadline (Asia/Ho_Chi_Minh) and neither completed nor cancelled."
+        required=False,
+        help_text="true: past the deadline (Asia/Ho_Chi_Minh) and neither completed nor cancelled.",
     )
     number = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
 

@@ -60,9 +60,13 @@ def field_for(form_field: forms.Field, help_text: str = "") -> serializers.Field
     if isinstance(form_field, StrictBooleanField):
         return serializers.BooleanField(**{**kwargs, "required": False})
     if isinstance(form_field, MoneyField):
-        return serializers.IntegerField(min_value=form_field.min_value, max_value=form_field.max_value, **kwargs)
+        return serializers.IntegerField(
+            min_value=form_field.min_value, max_value=form_field.max_value, **kwargs
+        )
     if isinstance(form_field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=list(cast(Iterable[Any], form_field.choices)), **kwargs)
+        return serializers.ChoiceField(
+            choices=list(cast(Iterable[Any], form_field.choices)), **kwargs
+        )
     if isinstance(form_field, forms.DateField):
         return serializers.DateField(**kwargs)
     if isinstance(form_field, forms.IntegerField):
@@ -88,7 +92,9 @@ def body_for(form_class: type[forms.Form]) -> type[serializers.Serializer]:
     """One serializer class per form class (shared by every action that takes it)."""
     form = form_class()  # the fields as the form sets them up (some relax ``required``)
     help_texts: dict[str, str] = getattr(form_class, "api_help", {})
-    fields = {name: field_for(field, help_texts.get(name, "")) for name, field in form.fields.items()}
+    fields = {
+        name: field_for(field, help_texts.get(name, "")) for name, field in form.fields.items()
+    }
     attrs: dict[str, Any] = {**fields, "__doc__": (form_class.__doc__ or "").strip() or None}
     return type(body_name(form_class), (serializers.Serializer,), attrs)
 

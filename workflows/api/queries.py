@@ -19,7 +19,9 @@ def with_details(queryset: QuerySet[PilotModel]) -> QuerySet[PilotModel]:
         "deliverables",
         Prefetch(
             "steps",
-            queryset=ApprovalStep.objects.select_related("submitted_by", "decided_by").order_by("submitted_at", "id"),
+            queryset=ApprovalStep.objects.select_related("submitted_by", "decided_by").order_by(
+                "submitted_at", "id"
+            ),
         ),
         Prefetch(
             "blockers",

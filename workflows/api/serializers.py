@@ -50,7 +50,8 @@ class BlockerSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=BlockerReason.choices)
     note = serializers.CharField(allow_blank=True)
     set_by = serializers.CharField(
-        allow_null=True, help_text="Username; null for a blocker the system derives (no population-DB permission)."
+        allow_null=True,
+        help_text="Username; null for a blocker the system derives (no population-DB permission).",
     )
     set_at = serializers.DateTimeField(allow_null=True)
 
@@ -89,8 +90,12 @@ class PilotModelSerializer(serializers.Serializer):
     title = serializers.CharField()
     is_sample = serializers.BooleanField(help_text="True for demo titles (shown as “Dữ liệu mẫu”).")
     state = serializers.ChoiceField(choices=State.choices)
-    bucket = serializers.ChoiceField(choices=Bucket.choices, allow_null=True, help_text="Null when cancelled.")
-    version = serializers.IntegerField(help_text="Raised by every successful action; send it back as `version`.")
+    bucket = serializers.ChoiceField(
+        choices=Bucket.choices, allow_null=True, help_text="Null when cancelled."
+    )
+    version = serializers.IntegerField(
+        help_text="Raised by every successful action; send it back as `version`."
+    )
     tasks = serializers.CharField()
     lead_agency = AgencyRefSerializer()
     coordinating_agencies = AgencyRefSerializer(many=True)
@@ -130,7 +135,10 @@ class PilotModelSerializer(serializers.Serializer):
     @extend_schema_field(FundingTotalsSerializer)
     def get_funding(self, pm: PilotModel) -> dict[str, int]:
         rounds = list(pm.funding_requests.all())
-        return {"requested": rules.requested_total(rounds), "approved": rules.approved_total(rounds)}
+        return {
+            "requested": rules.requested_total(rounds),
+            "approved": rules.approved_total(rounds),
+        }
 
     @extend_schema_field(StepSerializer(allow_null=True))
     def get_open_step(self, pm: PilotModel) -> dict[str, Any] | None:
@@ -145,13 +153,21 @@ class PilotModelSerializer(serializers.Serializer):
     @extend_schema_field(BlockerSerializer(many=True))
     def get_blockers(self, pm: PilotModel) -> list[dict[str, Any]]:
         entered = {
-            b.reason: {"reason": b.reason, "note": b.note, "set_by": b.set_by.username if b.set_by else None, "set_at": b.set_at}
+            b.reason: {
+                "reason": b.reason,
+                "note": b.note,
+                "set_by": b.set_by.username if b.set_by else None,
+                "set_at": b.set_at,
+            }
             for b in pm.open_blockers  # type: ignore[attr-defined]
         }
         # SPEC §3: needing the connection without a permission is a blocker
         # nobody has to enter (``rules.blocker_reasons``).
         empty = {"note": "", "set_by": None, "set_at": None}
-        rows = [entered.get(r) or {"reason": r, **empty} for r in rules.blocker_reasons(pm, list(entered))]
+        rows = [
+            entered.get(r) or {"reason": r, **empty}
+            for r in rules.blocker_reasons(pm, list(entered))
+        ]
         return list(BlockerSerializer(rows, many=True).data)
 
 
@@ -172,7 +188,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency_code")
     at = serializers.SerializerMethodField()
     payload = serializers.JSONField()
-    ip = serializers.SerializerMethodField(help_text="The client's address; null unless you are police, leader or inspector.")
+    ip = serializers.SerializerMethodField(
+        help_text="The client's address; null unless you are police, leader or inspector."
+    )
 
     class Meta:
         model = AuditEntry

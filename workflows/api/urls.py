@@ -29,7 +29,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path(f"pilot-models/<id:pk>/actions/{name}/", view.as_view(), name=f"action-{name}")
         for name, view in views.ACTION_VIEWS.items()
     ],
-    path("pilot-models/<id:pk>/actions/<str:action>/", views.UnknownActionView.as_view(), name="action"),
+    path(
+        "pilot-models/<id:pk>/actions/<str:action>/",
+        views.UnknownActionView.as_view(),
+        name="action",
+    ),
     path("pilot-models/<id:pk>/audit/", views.PilotModelAuditView.as_view(), name="audit"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
     # Any other path, or an id the converter refuses: project.urls ends /api/ with fallback.not_found.

@@ -96,7 +96,9 @@ def json_object(request: Request) -> dict[str, Any]:
     if isinstance(data, QueryDict):
         data = data.dict()
     if not isinstance(data, dict):
-        raise exceptions.ValidationError({"non_field_errors": [_("Nội dung phải là một đối tượng JSON.")]})
+        raise exceptions.ValidationError(
+            {"non_field_errors": [_("Nội dung phải là một đối tượng JSON.")]}
+        )
     return data
 
 
@@ -141,18 +143,27 @@ class TokenView(ApiLanguageMixin, APIView):
             http_request.axes_locked_out = False  # type: ignore[attr-defined]
             raise LockedOut()
         if user is None:
-            raise exceptions.ValidationError({"non_field_errors": [_("Sai tên đăng nhập hoặc mật khẩu.")]})
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Sai tên đăng nhập hoặc mật khẩu.")]}
+            )
         instance, token = AuthToken.objects.create(user=user)
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)
 
 
-@extend_schema(tags=["auth"], summary="Revoke this token", request=None, responses={204: None, 401: ERROR})
+@extend_schema(
+    tags=["auth"], summary="Revoke this token", request=None, responses={204: None, 401: ERROR}
+)
 class LogoutView(ApiLanguageMixin, knox_views.LogoutView):
     authentication_classes = [TokenAuthentication]
 
 
-@extend_schema(tags=["auth"], summary="Revoke all of my tokens", request=None, responses={204: None, 401: ERROR})
+@extend_schema(
+    tags=["auth"],
+    summary="Revoke all of my tokens",
+    request=None,
+    responses={204: None, 401: ERROR},
+)
 class LogoutAllView(ApiLanguageMixin, knox_views.LogoutAllView):
     authentication_classes = [TokenAuthentication]
 
@@ -174,7 +185,9 @@ class PilotModelListView(ApiListView):
         filters = PilotModelFilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         today = clock.today()
-        models = with_details(filter_models(visible_models(request.user), filters.validated_data, today=today))
+        models = with_details(
+            filter_models(visible_models(request.user), filters.validated_data, today=today)
+        )
         page = self.paginate_queryset(models)
         data = PilotModelSerializer(page, many=True, context={"today": today}).data
         return self.get_paginated_response(data)
@@ -192,11 +205,15 @@ class PilotModelListView(ApiListView):
     )
     def post(self, request: Request) -> Response:
         throttle.check(request)
-        pilot_model = services.pilot_model_register(actor=request.user, data=json_object(request), ip=client_ip(request))
+        pilot_model = services.pilot_model_register(
+            actor=request.user, data=json_object(request), ip=client_ip(request)
+        )
         return model_response(pilot_model.pk, status_code=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["pilot-models"], summary="One model", responses={200: PilotModelSerializer, **READ_ERRORS})
+@extend_schema(
+    tags=["pilot-models"], summary="One model", responses={200: PilotModelSerializer, **READ_ERRORS}
+)
 class PilotModelDetailView(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         return model_response(selectors.get_visible(request.user, pk).pk)
@@ -212,7 +229,9 @@ class AvailableActionsView(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         pilot_model = selectors.get_visible(request.user, pk)
         names = selectors.available_actions(pilot_model, request.user)
-        return Response({"actions": [{"name": name, "label": action_label(name)} for name in names]})
+        return Response(
+            {"actions": [{"name": name, "label": action_label(name)} for name in names]}
+        )
 
 
 class ActionView(ApiView):
@@ -222,11 +241,18 @@ class ActionView(ApiView):
         throttle.check(request)
         data, files = self.action_input(request, pk, action)
         pilot_model = services.perform(
-            action, pilot_model_id=pk, actor=request.user, data=data, files=files, ip=client_ip(request)
+            action,
+            pilot_model_id=pk,
+            actor=request.user,
+            data=data,
+            files=files,
+            ip=client_ip(request),
         )
         return model_response(pilot_model.pk)
 
-    def action_input(self, request: Request, pk: int, action: str) -> tuple[dict[str, Any], list[Any]]:
+    def action_input(
+        self, request: Request, pk: int, action: str
+    ) -> tuple[dict[str, Any], list[Any]]:
         try:
             if request.content_type.startswith("multipart/"):
                 return self._multipart(request), list(request.FILES.getlist("files"))
@@ -246,7 +272,9 @@ class ActionView(ApiView):
         try:
             data = check_text(json.loads(text))
         except (ValueError, TypeError, RecursionError):
-            raise exceptions.ValidationError({"data": [_("Dữ liệu không đúng định dạng JSON.")]}) from None
+            raise exceptions.ValidationError(
+                {"data": [_("Dữ liệu không đúng định dạng JSON.")]}
+            ) from None
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"data": [_("Nội dung phải là một đối tượng JSON.")]})
         return data
@@ -267,7 +295,9 @@ def _action_view(name: str, spec: ActionSpec) -> type[ActionView]:
     if spec.takes_files:
         body = {"application/json": body, "multipart/form-data": SubmitCompletionMultipart}
         parsers = [JSONParser, MultiPartParser]
-    who = ", ".join("officer of the lead agency" if role == Role.OFFICER else str(role) for role in spec.roles)
+    who = ", ".join(
+        "officer of the lead agency" if role == Role.OFFICER else str(role) for role in spec.roles
+    )
     situation = spec.situation
     # Built at import, so fixed strings: never whichever language happens to be active.
     with translation.override("vi"):
@@ -288,7 +318,9 @@ def _action_view(name: str, spec: ActionSpec) -> type[ActionView]:
     return type(class_name, (ActionView,), {"parser_classes": parsers, "post": post})
 
 
-ACTION_VIEWS: dict[str, type[ActionView]] = {name: _action_view(name, spec) for name, spec in model_actions().items()}
+ACTION_VIEWS: dict[str, type[ActionView]] = {
+    name: _action_view(name, spec) for name, spec in model_actions().items()
+}
 
 
 @extend_schema(
@@ -303,7 +335,9 @@ class PilotModelAuditView(ApiListView):
         pilot_model = selectors.get_visible(request.user, pk)
         check_query(request)
         page = self.paginate_queryset(trail.entries_of(pilot_model))
-        return self.get_paginated_response(AuditEntrySerializer(page, many=True, context={"request": request}).data)
+        return self.get_paginated_response(
+            AuditEntrySerializer(page, many=True, context={"request": request}).data
+        )
 
 
 @extend_schema(

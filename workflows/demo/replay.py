@@ -249,7 +249,11 @@ def _replay(
             return
         files = [_evidence(step.evidence)] if step.evidence else []
         models[number] = services.perform(
-            step.do, pilot_model_id=models[number].pk, actor=actor, data=timeline.resolve(step.data), files=files
+            step.do,
+            pilot_model_id=models[number].pk,
+            actor=actor,
+            data=timeline.resolve(step.data),
+            files=files,
         )
     except (DomainError, flow_sync.OutOfStep) as error:
         raise ReplayError(

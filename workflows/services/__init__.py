@@ -13,4 +13,12 @@ from . import completion, deployment, funding, governance, registration
 from .pipeline import perform
 from .registration import pilot_model_register
 
-__all__ = ["completion", "deployment", "funding", "governance", "perform", "pilot_model_register", "registration"]
+__all__ = [
+    "completion",
+    "deployment",
+    "funding",
+    "governance",
+    "perform",
+    "pilot_model_register",
+    "registration",
+]

@@ -30,7 +30,9 @@ def _wrong_type(form_class: type[forms.Form], data: Mapping[str, Any]) -> dict[s
         value = data.get(name)
         if value is None or isinstance(value, str):
             continue
-        if isinstance(form_field, forms.CharField) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        if isinstance(form_field, forms.CharField) and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
             errors[name] = [_("Cần nhập văn bản.")]
         elif isinstance(form_field, forms.DateField) and not isinstance(value, dt.date):
             errors[name] = [_("Cần nhập ngày.")]
@@ -50,7 +52,9 @@ def _wrong_type(form_class: type[forms.Form], data: Mapping[str, Any]) -> dict[s
     return errors
 
 
-def clean_form(form_class: type[forms.Form], data: Mapping[str, Any], files: Any = None) -> dict[str, Any]:
+def clean_form(
+    form_class: type[forms.Form], data: Mapping[str, Any], files: Any = None
+) -> dict[str, Any]:
     wrong_type = _wrong_type(form_class, data)
     if wrong_type:
         # Checked first: some Django fields crash on such values instead of refusing them.

@@ -81,11 +81,16 @@ class SubmitCompletion(ActionSpec):
         stored = evidence.store(data["accepted_files"])
         # Written before the commit; if the action rolls back they go too.
         ctx.on_rollback.append(lambda: evidence.discard(stored))
-        EvidenceFile.objects.bulk_create(EvidenceFile(report=report, **item.__dict__) for item in stored)
+        EvidenceFile.objects.bulk_create(
+            EvidenceFile(report=report, **item.__dict__) for item in stored
+        )
         return {
             "summary": data["summary"],
             "deliverables": achieved,
-            "evidence": [{"name": item.original_name, "sha256": item.sha256, "size": item.size} for item in stored],
+            "evidence": [
+                {"name": item.original_name, "sha256": item.sha256, "size": item.size}
+                for item in stored
+            ],
         }
 
 
@@ -113,7 +118,9 @@ class VerifyCompletion(ActionSpec):
         report = _report(ctx)
         assert report is not None
         decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
-        report.signoff_step = open_step(ctx, StepKind.COMPLETION_SIGNOFF, submitted_by=report.submitted_by)
+        report.signoff_step = open_step(
+            ctx, StepKind.COMPLETION_SIGNOFF, submitted_by=report.submitted_by
+        )
         report.save(update_fields=["signoff_step"])
         return {"comment": data.get("comment", ""), "report": report.pk}
 
@@ -164,9 +171,9 @@ class SignOff(ActionSpec):
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         decide_pending(ctx, Outcome.APPROVED, data.get("comment", ""))
         ctx.pilot_model.complete(at=ctx.now)
-        closed = Blocker.objects.filter(pilot_model=ctx.pilot_model, cleared_at__isnull=True).update(
-            cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=_("Đã hoàn thành")
-        )
+        closed = Blocker.objects.filter(
+            pilot_model=ctx.pilot_model, cleared_at__isnull=True
+        ).update(cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=_("Đã hoàn thành"))
         return {"comment": data.get("comment", ""), "blockers_closed": closed}
 
 

@@ -53,7 +53,9 @@ class StartDeployment(ActionSpec):
         return {"start_date": data["start_date"]}
 
 
-def apply_achieved(pilot_model: PilotModel, rows: list[dict[str, Any]], *, field: str, require_all: bool) -> list[dict[str, Any]]:
+def apply_achieved(
+    pilot_model: PilotModel, rows: list[dict[str, Any]], *, field: str, require_all: bool
+) -> list[dict[str, Any]]:
     """Write achieved numbers onto deliverables by name; unknown or missing names are input errors."""
     deliverables = {d.name: d for d in pilot_model.deliverables.all()}
     given = {row["name"]: row["achieved"] for row in rows}
@@ -64,7 +66,9 @@ def apply_achieved(pilot_model: PilotModel, rows: list[dict[str, Any]], *, field
     if require_all:
         missing = sorted(set(deliverables) - set(given))
         if missing:
-            errors.append(_("Chưa có số đạt được của sản phẩm: %(names)s.") % {"names": ", ".join(missing)})
+            errors.append(
+                _("Chưa có số đạt được của sản phẩm: %(names)s.") % {"names": ", ".join(missing)}
+            )
     if errors:
         raise Invalid({field: errors})
     for name, achieved in given.items():
@@ -88,7 +92,9 @@ class ReportProgress(ActionSpec):
         return expect(ctx, states=[State.DEPLOYING], pending=None)
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        achieved = apply_achieved(ctx.pilot_model, data.get("deliverables") or [], field="deliverables", require_all=False)
+        achieved = apply_achieved(
+            ctx.pilot_model, data.get("deliverables") or [], field="deliverables", require_all=False
+        )
         ctx.pilot_model.progress_percent = data["percent"]
         ProgressReport.objects.create(
             pilot_model=ctx.pilot_model,

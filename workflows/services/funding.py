@@ -71,7 +71,9 @@ class RequestFunding(ActionSpec):
         pm = ctx.pilot_model
         if not pm.needs_funding:
             return _("Mô hình không cần kinh phí nên không đề xuất được.")
-        message = expect(ctx, states=[State.REGISTERED, State.FINANCED, State.DEPLOYING], pending=None)
+        message = expect(
+            ctx, states=[State.REGISTERED, State.FINANCED, State.DEPLOYING], pending=None
+        )
         if message:
             return message
         if pm.state == State.REGISTERED and not pm.registration_approved:
@@ -93,7 +95,8 @@ class RequestFunding(ActionSpec):
             justification=data["justification"],
         )
         FundingLine.objects.bulk_create(
-            FundingLine(request=request, item=line["item"], amount=line["amount"]) for line in data["lines"]
+            FundingLine(request=request, item=line["item"], amount=line["amount"])
+            for line in data["lines"]
         )
         ctx.carry["extra_round"] = pm.state != State.REGISTERED
         ctx.carry["request"] = request
@@ -193,7 +196,9 @@ class ApproveFunding(_Appraisal):
 class ReturnFunding(_Appraisal):
     name = Action.RETURN_FUNDING
     label = gettext_lazy("Trả lại đề xuất kinh phí")
-    situation = "(funding_requested, funding_appraisal) → (registered, —); the agency may request again."
+    situation = (
+        "(funding_requested, funding_appraisal) → (registered, —); the agency may request again."
+    )
     event = Event.FUNDING_RETURNED
     form_class = RequiredCommentForm
     button = Button.RETURN

@@ -56,11 +56,18 @@ class SetBlocker(ActionSpec):
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         if _open_blocker(ctx.pilot_model, data["reason"]) is not None:
-            raise Conflict(_("Vướng mắc “%(reason)s” đang mở.") % {"reason": BlockerReason(data["reason"]).label})
+            raise Conflict(
+                _("Vướng mắc “%(reason)s” đang mở.")
+                % {"reason": BlockerReason(data["reason"]).label}
+            )
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         Blocker.objects.create(
-            pilot_model=ctx.pilot_model, reason=data["reason"], note=data.get("note", ""), set_by=ctx.actor, set_at=ctx.now
+            pilot_model=ctx.pilot_model,
+            reason=data["reason"],
+            note=data.get("note", ""),
+            set_by=ctx.actor,
+            set_at=ctx.now,
         )
         return {"reason": data["reason"], "note": data.get("note", "")}
 
@@ -92,7 +99,10 @@ class ClearBlocker(ActionSpec):
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         blocker = _open_blocker(ctx.pilot_model, data["reason"])
         if blocker is None:
-            raise Conflict(_("Vướng mắc “%(reason)s” không mở.") % {"reason": BlockerReason(data["reason"]).label})
+            raise Conflict(
+                _("Vướng mắc “%(reason)s” không mở.")
+                % {"reason": BlockerReason(data["reason"]).label}
+            )
         ctx.carry["blocker"] = blocker
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -118,17 +128,23 @@ class UpdateDetails(ActionSpec):
         if message:
             return message
         if ctx.pending is not None:
-            return _("Đang chờ bước “%(step)s”; chưa sửa được thông tin.") % {"step": ctx.pending.kind_label}
+            return _("Đang chờ bước “%(step)s”; chưa sửa được thông tin.") % {
+                "step": ctx.pending.kind_label
+            }
         return None
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         if data.get("responsible_officer"):
             try:
-                data["responsible_officer"] = officer_of(data["responsible_officer"], ctx.pilot_model.lead_agency)
+                data["responsible_officer"] = officer_of(
+                    data["responsible_officer"], ctx.pilot_model.lead_agency
+                )
             except ValidationError as exc:
                 raise _invalid("responsible_officer", exc) from None
         if data.get("deliverables") and ctx.pilot_model.completion_reports.exists():
-            raise Invalid({"deliverables": [_("Đã gửi báo cáo hoàn thành; không sửa chỉ tiêu được nữa.")]})
+            raise Invalid(
+                {"deliverables": [_("Đã gửi báo cáo hoàn thành; không sửa chỉ tiêu được nữa.")]}
+            )
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
@@ -149,7 +165,10 @@ class UpdateDetails(ActionSpec):
                 item.unit, item.target = row["unit"], row["target"]
                 item.save()
             pm.deliverables.exclude(name__in=keep).delete()
-            changed["deliverables"] = [{"name": r["name"], "unit": r["unit"], "target": r["target"]} for r in data["deliverables"]]
+            changed["deliverables"] = [
+                {"name": r["name"], "unit": r["unit"], "target": r["target"]}
+                for r in data["deliverables"]
+            ]
         return {"changed": changed}
 
 
@@ -167,7 +186,14 @@ class ExtendDeadline(ActionSpec):
 
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         if data["deadline"] <= ctx.pilot_model.deadline:
-            raise Invalid({"deadline": [_("Thời hạn mới phải sau thời hạn hiện tại (%(d)s).") % {"d": ctx.pilot_model.deadline.strftime("%d/%m/%Y")}]})
+            raise Invalid(
+                {
+                    "deadline": [
+                        _("Thời hạn mới phải sau thời hạn hiện tại (%(d)s).")
+                        % {"d": ctx.pilot_model.deadline.strftime("%d/%m/%Y")}
+                    ]
+                }
+            )
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
@@ -175,7 +201,12 @@ class ExtendDeadline(ActionSpec):
         if pm.original_deadline is None:
             pm.original_deadline = previous
         pm.deadline = data["deadline"]
-        return {"from": previous, "to": pm.deadline, "decision_number": data["decision_number"], "comment": data.get("comment", "")}
+        return {
+            "from": previous,
+            "to": pm.deadline,
+            "decision_number": data["decision_number"],
+            "comment": data.get("comment", ""),
+        }
 
 
 @register_action
@@ -194,7 +225,9 @@ class ReassignLeadAgency(ActionSpec):
         if data["lead_agency"].pk == ctx.pilot_model.lead_agency_id:
             raise Invalid({"lead_agency": [_("Cơ quan này đang là cơ quan chủ trì.")]})
         try:
-            data["responsible_officer"] = officer_of(data["responsible_officer"], data["lead_agency"])
+            data["responsible_officer"] = officer_of(
+                data["responsible_officer"], data["lead_agency"]
+            )
         except ValidationError as exc:
             raise _invalid("responsible_officer", exc) from None
 
@@ -203,14 +236,17 @@ class ReassignLeadAgency(ActionSpec):
         previous = pm.lead_agency
         LeadAgencyTerm.objects.filter(pilot_model=pm, until__isnull=True).update(until=ctx.now)
         LeadAgencyTerm.objects.create(
-            pilot_model=pm, agency=data["lead_agency"], since=ctx.now, decision_number=data["decision_number"]
+            pilot_model=pm,
+            agency=data["lead_agency"],
+            since=ctx.now,
+            decision_number=data["decision_number"],
         )
         pm.lead_agency = data["lead_agency"]
         pm.responsible_officer = data["responsible_officer"]
         pm.save(update_fields=["lead_agency", "responsible_officer"])
-        Blocker.objects.filter(pilot_model=pm, reason=BlockerReason.WRONG_LEAD_AGENCY, cleared_at__isnull=True).update(
-            cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"]
-        )
+        Blocker.objects.filter(
+            pilot_model=pm, reason=BlockerReason.WRONG_LEAD_AGENCY, cleared_at__isnull=True
+        ).update(cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"])
         flow_sync.rescope_agency_tasks(pm)
         return {
             "from": previous.code,
@@ -245,7 +281,9 @@ class RecordDbPermission(ActionSpec):
         pm.db_permission_number = data["document_number"]
         pm.db_permission_date = data["date"]
         Blocker.objects.filter(
-            pilot_model=pm, reason=BlockerReason.NO_POPULATION_DB_PERMISSION, cleared_at__isnull=True
+            pilot_model=pm,
+            reason=BlockerReason.NO_POPULATION_DB_PERMISSION,
+            cleared_at__isnull=True,
         ).update(cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["document_number"])
         return {"document_number": data["document_number"], "date": data["date"]}
 

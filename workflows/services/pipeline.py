@@ -88,7 +88,14 @@ def lock_failed() -> Conflict:
 def is_lock_error(error: DatabaseError) -> bool:
     text = str(error).lower()
     return any(
-        s in text for s in ("lock timeout", "database is locked", "could not obtain lock", "deadlock", "could not serialize")
+        s in text
+        for s in (
+            "lock timeout",
+            "database is locked",
+            "could not obtain lock",
+            "deadlock",
+            "could not serialize",
+        )
     )
 
 
@@ -121,9 +128,13 @@ def _run(
             # The process comes along: advancing the flow needs it, and its
             # tasks and gateways then share this instance instead of re-reading.
             pilot_model = (
-                PilotModel.objects.select_for_update(of=("self",)).select_related("process").get(pk=snapshot.pk)
+                PilotModel.objects.select_for_update(of=("self",))
+                .select_related("process")
+                .get(pk=snapshot.pk)
             )
-            return _run_locked(spec, pilot_model, actor=actor, data=data, files=files, ip=ip, prepared=prepared)
+            return _run_locked(
+                spec, pilot_model, actor=actor, data=data, files=files, ip=ip, prepared=prepared
+            )
     except FlowLockFailed:
         raise lock_failed() from None
     except DatabaseError as error:
@@ -149,7 +160,11 @@ def _run_locked(
     if role is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     # A funding appraisal's request (and its round's process) comes along.
-    pending = pilot_model.steps.filter(outcome=Outcome.PENDING).select_related("funding_request__process").first()
+    pending = (
+        pilot_model.steps.filter(outcome=Outcome.PENDING)
+        .select_related("funding_request__process")
+        .first()
+    )
     round_step = pending is not None and routing.is_round_step(pilot_model.state, pending.kind)
     ctx = Context(
         pilot_model=pilot_model,
@@ -160,7 +175,9 @@ def _run_locked(
         files=files,
         pending=pending,
         prepared=prepared,
-        process=pending.funding_request.process if round_step and pending is not None else pilot_model.process,
+        process=pending.funding_request.process
+        if round_step and pending is not None
+        else pilot_model.process,
     )
     try:
         _decide_and_apply(spec, ctx, data)
@@ -184,7 +201,9 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
     message = spec.separation(ctx)
     if message:
         raise SeparationOfDuties(message)
-    cleaned = ctx.prepared.under_lock() if ctx.prepared is not None else clean_form(spec.form_class, data)
+    cleaned = (
+        ctx.prepared.under_lock() if ctx.prepared is not None else clean_form(spec.form_class, data)
+    )
     spec.validate(ctx, cleaned)
     from_state = pilot_model.state
     payload = spec.execute(ctx, cleaned)
@@ -217,7 +236,9 @@ def _tell(spec: ActionSpec, ctx: Context) -> None:
         ctx.after_commit.append(lambda: notifications.task_created(model_id))
 
 
-def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError, ip: str = "") -> None:
+def audit_refusal(
+    action: str, *, actor: Any, object_id: Any, error: DomainError, ip: str = ""
+) -> None:
     """Record a refused action, after its block rolled back (SPEC §5); ``refusals`` says where."""
     try:
         refusals.record(action, actor=actor, object_id=object_id, error=error, ip=ip)
@@ -226,4 +247,9 @@ def audit_refusal(action: str, *, actor: Any, object_id: Any, error: DomainError
         # caller must get its 403/409, never "database is locked"; the miss is logged.
         if not is_lock_error(db_error):
             raise
-        log.warning("refused.%s by %s not audited: %s", action[:64], getattr(actor, "username", actor), db_error)
+        log.warning(
+            "refused.%s by %s not audited: %s",
+            action[:64],
+            getattr(actor, "username", actor),
+            db_error,
+        )

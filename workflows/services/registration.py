@@ -61,11 +61,15 @@ def pilot_model_register(
         return _register(actor=actor, data=dict(data), ip=ip, on_behalf_of=on_behalf_of)
     except DomainError as error:
         if error.status != 401:
-            audit_refusal(Action.REGISTER, actor=actor, object_id=data.get("number", ""), error=error, ip=ip)
+            audit_refusal(
+                Action.REGISTER, actor=actor, object_id=data.get("number", ""), error=error, ip=ip
+            )
         raise
 
 
-def _register(*, actor: Any, data: dict[str, Any], ip: str, on_behalf_of: Agency | None) -> PilotModel:
+def _register(
+    *, actor: Any, data: dict[str, Any], ip: str, on_behalf_of: Agency | None
+) -> PilotModel:
     check_actor(actor)
     if on_behalf_of is None:
         own_id, own_code = agency_id_of(actor), agency_code_of(actor)
@@ -112,11 +116,16 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str, on_behalf_of: Agency
             pilot_model.coordinating_agencies.set(cleaned["coordinating_agencies"])
             LeadAgencyTerm.objects.create(pilot_model=pilot_model, agency=lead, since=now)
             Deliverable.objects.bulk_create(
-                Deliverable(pilot_model=pilot_model, name=r["name"], unit=r["unit"], target=r["target"])
+                Deliverable(
+                    pilot_model=pilot_model, name=r["name"], unit=r["unit"], target=r["target"]
+                )
                 for r in cleaned["deliverables"]
             )
             ApprovalStep.objects.create(
-                pilot_model=pilot_model, kind=routing.first_step(StepKind.REGISTRATION_REVIEW), submitted_by=actor, submitted_at=now
+                pilot_model=pilot_model,
+                kind=routing.first_step(StepKind.REGISTRATION_REVIEW),
+                submitted_by=actor,
+                submitted_at=now,
             )
             audit.append(
                 action=Event.REGISTRATION_SUBMITTED,
@@ -143,7 +152,9 @@ def _register(*, actor: Any, data: dict[str, Any], ip: str, on_behalf_of: Agency
             transaction.on_commit(lambda: notifications.task_created(pilot_model.pk))
     except IntegrityError:
         # Lost a race for the same number.
-        raise Invalid({"number": [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]}) from None
+        raise Invalid(
+            {"number": [_("Số mô hình %(n)s đã được dùng.") % {"n": cleaned["number"]}]}
+        ) from None
     except DatabaseError as error:
         # A lock wait past the timeout is a conflict, as for every other action.
         if is_lock_error(error):
@@ -230,9 +241,13 @@ class ResubmitRegistration(ActionSpec):
     def validate(self, ctx: Context, data: dict[str, Any]) -> None:
         if data.get("responsible_officer"):
             try:
-                data["responsible_officer"] = officer_of(data["responsible_officer"], ctx.pilot_model.lead_agency)
+                data["responsible_officer"] = officer_of(
+                    data["responsible_officer"], ctx.pilot_model.lead_agency
+                )
             except ValidationError as exc:
-                raise Invalid({"responsible_officer": list(getattr(exc, "messages", [str(exc)]))}) from None
+                raise Invalid(
+                    {"responsible_officer": list(getattr(exc, "messages", [str(exc)]))}
+                ) from None
 
     def execute(self, ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         pm = ctx.pilot_model
@@ -290,6 +305,8 @@ def close_pending(ctx: Context, comment: str) -> None:
 
 
 def cancel_processes(ctx: Context) -> None:
-    for request in FundingRequest.objects.filter(pilot_model=ctx.pilot_model, process__isnull=False):
+    for request in FundingRequest.objects.filter(
+        pilot_model=ctx.pilot_model, process__isnull=False
+    ):
         flow_sync.cancel(request.process)
     flow_sync.cancel(ctx.pilot_model.process)

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--yes", action="store_true", help="confirm that every table is replaced")
+        parser.add_argument(
+            "--yes", action="store_true", help="confirm that every table is replaced"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["yes"]:
@@ -31,6 +33,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not result.ok:
             self.stdout.write(f"FAIL {result.first_bad_seq}")
-            raise CommandError(f"restored, but the audit chain is broken at seq {result.first_bad_seq}", returncode=1)
+            raise CommandError(
+                f"restored, but the audit chain is broken at seq {result.first_bad_seq}",
+                returncode=1,
+            )
         self.stdout.write(f"Restored {options['path']}")
         self.stdout.write(f"OK {result.entries} entries, head {result.head_hash}")

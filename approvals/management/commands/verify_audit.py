@@ -20,7 +20,9 @@ _ANCHOR = re.compile(r"^(?P<seq>[1-9][0-9]*):(?P<hash>[0-9a-f]{64})$")
 def _anchor(raw: str) -> tuple[int, str]:
     match = _ANCHOR.match(raw.strip().lower())
     if match is None:
-        raise CommandError(f"--anchor must be SEQ:HASH (a positive seq, 64 hex digits), not {raw!r}")
+        raise CommandError(
+            f"--anchor must be SEQ:HASH (a positive seq, 64 hex digits), not {raw!r}"
+        )
     return int(match["seq"]), match["hash"]
 
 

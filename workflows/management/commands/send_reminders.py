@@ -17,8 +17,14 @@ class Command(BaseCommand):
     help = "Send deadline reminders: due within 7 days, overdue, and overdue by more than 30 days."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="Act as if today were YYYY-MM-DD (default: today in Asia/Ho_Chi_Minh).")
-        parser.add_argument("--dry-run", action="store_true", help="Count what would be sent; send and record nothing.")
+        parser.add_argument(
+            "--date", help="Act as if today were YYYY-MM-DD (default: today in Asia/Ho_Chi_Minh)."
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Count what would be sent; send and record nothing.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = None
@@ -29,6 +35,10 @@ class Command(BaseCommand):
                 raise CommandError("--date must be YYYY-MM-DD") from None
         outcome = send_reminders(day=day, dry_run=options["dry_run"])
         verb = "would send" if options["dry_run"] else "sent"
-        self.stdout.write(f"{verb} {outcome.sent}, already sent today {outcome.already_sent}, failed {outcome.failed}")
+        self.stdout.write(
+            f"{verb} {outcome.sent}, already sent today {outcome.already_sent}, failed {outcome.failed}"
+        )
         if outcome.failed:
-            raise CommandError(f"{outcome.failed} reminder(s) could not be sent; rerun to retry them")
+            raise CommandError(
+                f"{outcome.failed} reminder(s) could not be sent; rerun to retry them"
+            )

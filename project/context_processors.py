@@ -15,7 +15,8 @@ from province.profile import province_name
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SOURCE_URL": settings.PILOT06_SOURCE_URL,
-        "PROVINCE": province_name(),
+        # Lazy: only pages that show it read the profile (an error page may have no database).
+        "PROVINCE": SimpleLazyObject(province_name),
         # Read only by pages that show the administrator's menu entry.
         "IS_ADMIN": SimpleLazyObject(lambda: is_admin(getattr(request, "user", None))),
     }

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
@@ -84,9 +85,14 @@ def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
     selects: list[str] = []
     params: list[Any] = []
     for index, part in enumerate(parts):
-        sql, part_params = _sql(part)
+        try:
+            sql, part_params = _sql(part)
+        except EmptyResultSet:  # a scope that holds nothing (an administrator's): no rows
+            continue
         selects.append(f'SELECT "dim", "grp", "days" FROM ({sql}) AS part{index}')
         params.extend(part_params)
+    if not selects:
+        return []
     union = " UNION ALL ".join(selects)
     if connection.vendor == "postgresql":
         # An ordered-set aggregate sorts each group once; no window to materialise.
@@ -134,8 +140,11 @@ def models_with_steps(models: QuerySet[Any], steps: QuerySet[Any]) -> list[tuple
     correlated subquery (the agency on the day) while joining another
     aggregate, so the two compiled queries are joined here.
     """
-    model_sql, model_params = _sql(models)
-    step_sql, step_params = _sql(steps)
+    try:
+        model_sql, model_params = _sql(models)
+        step_sql, step_params = _sql(steps)
+    except EmptyResultSet:  # a scope that holds nothing (an administrator's): no rows
+        return []
     query = f"""
         SELECT m."acct_agency", m."day", COUNT(*), SUM(m."is_completed"), SUM(m."is_late"), SUM(m."is_overdue"),
                SUM(COALESCE(s."returns", 0)), SUM(COALESCE(s."step_days", 0)), SUM(COALESCE(s."step_count", 0))

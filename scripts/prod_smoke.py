@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 HOST = "localhost"
-OVER_THE_CAP = 402 * 1024 * 1024  # nginx allows 401m (deploy/nginx/pilot06.conf)
+OVER_THE_CAP = 101 * 1024 * 1024  # nginx allows 100m (deploy/nginx/pilot06.conf)
 
 
 class CheckFailed(Exception):

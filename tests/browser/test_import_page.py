@@ -56,6 +56,7 @@ def test_the_administrator_runs_the_import_dry_then_applies_it(
     assert Agency.objects.count() == 12 and PilotModel.objects.count() == 25
     page.screenshot(path=str(ARTIFACTS / "import-applied.png"), full_page=True)
 
-    # The dashboard now counts the province's 25 models, all not started yet.
-    page.goto(page.url.split("/administration/")[0] + "/dashboard/")
-    assert "Tổng 25 mô hình" in page.locator("main").inner_text()
+    # The administrator reads no case data (review I1): its dashboard answers, and counts nothing.
+    response = page.goto(page.url.split("/administration/")[0] + "/dashboard/")
+    assert response is not None and response.status == 200
+    assert "Tổng 0 mô hình" in page.locator("main").inner_text()

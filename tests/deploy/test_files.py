@@ -82,7 +82,7 @@ def test_the_environment_template_is_valid_shell(tmp_path: Path) -> None:
         [
             "bash",
             "-c",
-            'set -eu -a; . "$1"; printf "%s\\n" "$DEFAULT_FROM_EMAIL" "$PILOT06_PROVINCE"',
+            'set -eu -a; . "$1"; printf "%s\\n" "$DEFAULT_FROM_EMAIL" "$DATABASE_URL"',
             "-",
             str(DEPLOY / "pilot06.env"),
         ],
@@ -90,7 +90,10 @@ def test_the_environment_template_is_valid_shell(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert done.stdout.splitlines() == ["pilot06 <no-reply@example.gov.vn>", "Nghệ An"]
+    assert done.stdout.splitlines() == [
+        "pilot06 <no-reply@example.gov.vn>",
+        "postgres://pilot06_app:CHANGE-ME@127.0.0.1:5432/pilot06",
+    ]
 
 
 def test_nginx_refuses_exactly_the_bodies_pilot06_would_refuse() -> None:

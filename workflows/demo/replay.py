@@ -17,9 +17,11 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -179,8 +181,15 @@ def _set_passwords(password: str) -> list[str]:
 
 
 def _sign_documents(admin: Any) -> None:
-    """The profile's signers, through the profile page's own service."""
+    """The profile's signers, through the profile page's own service.
+
+    A database a test flushed has lost the profile the migration created:
+    the demo starts again from that same default.
+    """
     profile = load()
+    if profile._state.adding:
+        import_module("province.migrations.0002_default_profile").create(django_apps, None)
+        profile = load()
     reports = province_services.stored_reports(profile)
     data = profile_data(profile, reports)
     for kind, (prefix, title, name) in SIGNERS.items():

@@ -50,6 +50,26 @@ def _no_action_limit(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _province_profile(request: Any) -> None:
+    """A transactional test flushes the tables, the migration's default profile with them: restore it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if marker is None and "db" not in request.fixturenames and not transactional:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from province.models import ProvinceProfile
+
+    if not ProvinceProfile.objects.exists():
+        import_module("province.migrations.0002_default_profile").create(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test rolls the database back, so the audit head repeats: cached figures must not."""
     cache.clear()

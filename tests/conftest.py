@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.urls import get_resolver
+from django.utils import translation
 
 from approvals import triggers
 from tests.factories import OUTSIDER, ROLE_PEOPLE, Driver, make_user
@@ -67,6 +68,13 @@ def _province_profile(request: Any) -> None:
 
     if not ProvinceProfile.objects.exists():
         import_module("province.migrations.0002_default_profile").create(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    """Each test starts in the province's language: a test that switched to English must not leak it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

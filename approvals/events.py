@@ -43,6 +43,10 @@ class Event(models.TextChoices):
     PASSWORD_LINK_SENT = "user.password_link_sent"
     PROVINCE_PROFILE_CHANGED = "province.profile_changed"
     PROVINCE_IMPORTED = "province.imported"
+    # The working-day calendar's decisions (issue 14).
+    CALENDAR_DAY_ADDED = "calendar.day_added"
+    CALENDAR_DAY_CHANGED = "calendar.day_changed"
+    CALENDAR_DAY_REMOVED = "calendar.day_removed"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

@@ -307,7 +307,7 @@ class Ordinal(Func):
             return f"CASE WHEN {n} >= {points[mid - 1][0]} THEN {tree(mid, hi)} ELSE {tree(lo, mid - 1)} END"
 
         correction = tree(0, len(points))
-        weekdays = f"(5 * ({n} / 7) + CASE WHEN ({n} % 7) >= 4 THEN 5 ELSE ({n} % 7) + 1 END)"
+        weekdays = f"(5 * ({n} / 7) + CASE WHEN ({n} %% 7) >= 4 THEN 5 ELSE ({n} %% 7) + 1 END)"
         return f"({weekdays} - ({correction}))", tuple(params) * uses
 
     def as_sqlite(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:

@@ -33,7 +33,7 @@ from workflows.states import (
     State,
 )
 
-from .accountability import accountability
+from .accountability import accountability, decided_late
 from .bottlenecks import bottlenecks
 from .dashboard import dashboard_summary
 from .documents import header
@@ -284,6 +284,7 @@ def accountability_context(user: Any, *, moment: Moment | None = None) -> dict[s
         "rows": rows,
         "totals": totals,
         "bottlenecks": bottlenecks(user, moment=moment, scope=scope, agencies=agencies, blockers=_counts_blockers(scope)),
+        "decided_late": decided_late(user, scope=scope, agencies=agencies),
         "anchor": chain_anchor(),
         "today": moment.today,
     }

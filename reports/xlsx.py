@@ -151,14 +151,16 @@ def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:
     _table(
         wb,
         _("Điểm nghẽn"),
-        [(_("Nhóm"), 30), (_("Nội dung"), 36), (_("Số lượt"), 10), (_("Trung vị (ngày)"), 14),
-         (_("Bình quân (ngày)"), 14), (_("Dài nhất (ngày)"), 14)],
+        [(_("Nhóm"), 30), (_("Nội dung"), 36), (_("Số lượt"), 10),
+         (_("Trung vị (ngày làm việc)"), 14), (_("Bình quân (ngày làm việc)"), 14), (_("Dài nhất (ngày làm việc)"), 14),
+         (_("Trung vị (ngày)"), 14), (_("Bình quân (ngày)"), 14), (_("Dài nhất (ngày)"), 14)],
         (
-            (group, row["label"], row["count"], row["median_days"], row["mean_days"], row["max_days"])
+            (group, row["label"], row["count"], row["median_wdays"], row["mean_wdays"], row["max_wdays"],
+             row["median_days"], row["mean_days"], row["max_days"])
             for group, rows in groups
             for row in rows
         ),
-        [None, None, COUNT, DAYS, DAYS, DAYS],
+        [None, None, COUNT, DAYS, DAYS, DAYS, DAYS, DAYS, DAYS],
     )
 
 
@@ -233,16 +235,29 @@ def accountability_workbook(context: dict[str, Any]) -> bytes:
             _("Trách nhiệm"),
             [(_("Mã cơ quan"), 10), (_("Cơ quan chủ trì"), 30), (_("Người đứng đầu"), 26), (_("Chức vụ"), 16),
              (_("Từ ngày"), 12), (_("Đến ngày"), 12), (_("Chủ trì"), 9), (_("Hoàn thành"), 11),
-             (_("Hoàn thành trễ"), 11), (_("Quá hạn"), 9), (_("Bị trả lại"), 10), (_("Bình quân ngày/bước"), 12)],
+             (_("Hoàn thành trễ"), 11), (_("Quá hạn"), 9), (_("Bị trả lại"), 10),
+             (_("Bình quân ngày làm việc/bước"), 12), (_("Bình quân ngày/bước"), 12)],
             (
                 (r["agency"]["code"], r["agency"]["name"], (r["head"] or {}).get("name", ""),
                  (r["head"] or {}).get("title", ""), (r["head"] or {}).get("since"), (r["head"] or {}).get("until"),
-                 r["led"], r["completed"], r["completed_late"], r["overdue"], r["returns"], r["avg_step_days"])
+                 r["led"], r["completed"], r["completed_late"], r["overdue"], r["returns"], r["avg_step_wdays"],
+                 r["avg_step_days"])
                 for r in context["rows"]
             ),
-            [None, None, None, None, DATE, DATE, COUNT, COUNT, COUNT, COUNT, COUNT, DAYS],
+            [None, None, None, None, DATE, DATE, COUNT, COUNT, COUNT, COUNT, COUNT, DAYS, DAYS],
             totals=[None, _("Tổng cộng"), None, None, None, None, totals["led"], totals["completed"],
-                    totals["completed_late"], totals["overdue"], totals["returns"], None],
+                    totals["completed_late"], totals["overdue"], totals["returns"], None, None],
+        )
+        _table(
+            wb,
+            _("Quyết định trễ hạn"),
+            [(_("Mã cơ quan"), 10), (_("Cơ quan quyết định"), 30), (_("Số bước đã quyết định"), 14),
+             (_("Quyết định trễ hạn"), 14), (_("Tỷ lệ trễ (%)"), 10), (_("Bình quân ngày làm việc/bước"), 14)],
+            (
+                (r["agency"]["code"], r["agency"]["name"], r["decided"], r["late"], r["late_percent"], r["avg_wdays"])
+                for r in context["decided_late"]
+            ),
+            [None, None, COUNT, COUNT, COUNT, DAYS],
         )
         _bottleneck_sheet(wb, context["bottlenecks"])
         _anchor_sheet(wb, context)

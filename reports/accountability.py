@@ -179,7 +179,7 @@ def decided_late(
             wdays=Sum(Ordinal(F("decided_at")) - Ordinal(F("submitted_at"))),
         )
     )
-    out = []
+    out: list[dict[str, Any]] = []
     for row in rows:
         agency = agencies.get(row["decided_by__official__agency_id"], {"code": "", "name": ""})
         decided, late = int(row["decided"]), int(row["late"])

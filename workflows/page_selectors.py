@@ -63,6 +63,8 @@ class InboxRow:
     mine: bool
     overdue: bool
     waiting_days: int
+    # The same wait in working days (issue 14).
+    waiting_working_days: int = 0
     actions: list[dict[str, str]] = field(default_factory=list)
     # The pending step this task decides: its due date and working days left.
     timing: rules.StepTiming | None = None
@@ -177,6 +179,7 @@ def inbox_for(user: Any) -> Inbox:
             mine=task.section == MINE,
             overdue=rules.is_overdue(pilot_model, today),
             waiting_days=max(0, (now - pilot_model.last_action_at).days),
+            waiting_working_days=max(0, step_clock.working_days_taken(pilot_model.last_action_at, now)),
             actions=[
                 {"name": name, "label": action_label(name), "url": action_url(pilot_model.pk, name)}
                 for name in node_actions

@@ -27,6 +27,7 @@ and in SQL alike, so the two always agree.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from array import array
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -108,6 +109,7 @@ class Calendar:
         self.decisions = dict(decisions)
         self._years: list[_Year] = []
         self._breakpoints: tuple[int, list[tuple[int, int]]] | None = None
+        self._growing = threading.Lock()
 
     # Single days --------------------------------------------------------
 
@@ -132,10 +134,13 @@ class Calendar:
     def _year(self, year: int) -> _Year:
         if year > LAST_YEAR:
             raise ValueError(f"working days are not counted beyond {LAST_YEAR}")
-        while len(self._years) <= year - FIRST_YEAR:
-            built = FIRST_YEAR + len(self._years)
-            base = self._years[-1].last_ordinal if self._years else _ordinal_before_first_year()
-            self._years.append(_Year(built, base, self.is_working))
+        if len(self._years) <= year - FIRST_YEAR:
+            # Threads of one process share the calendar: one of them grows it at a time.
+            with self._growing:
+                while len(self._years) <= year - FIRST_YEAR:
+                    built = FIRST_YEAR + len(self._years)
+                    base = self._years[-1].last_ordinal if self._years else _ordinal_before_first_year()
+                    self._years.append(_Year(built, base, self.is_working))
         return self._years[year - FIRST_YEAR]
 
     def ordinal(self, day: dt.date) -> int:

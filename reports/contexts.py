@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from approvals import audit
+from approvals import audit, clock
 from approvals.models import AuditEntry, Outcome
 from workflows import rules
 from workflows.labels import blocker_label, event_label, state_label
@@ -169,13 +170,15 @@ def funding_summary(user: Any, *, limit: int | None = None) -> dict[str, Any]:
     return {"per_model": per_model(), "per_year": per_year, "per_source": per_source, "totals": totals}
 
 
-def model_record(pilot_model: PilotModel) -> dict[str, Any]:
+def model_record(pilot_model: PilotModel, *, today: dt.date | None = None) -> dict[str, Any]:
     """One model's record: details, decisions and its audit trail.
 
     The caller has already checked visibility; a record is small, so plain
     related lookups are fine here.
     """
     steps = list(pilot_model.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id"))
+    step_clock = rules.step_clock()
+    pending = next((s for s in steps if s.outcome == Outcome.PENDING), None)
     entries = [
         {
             "seq": e.seq,
@@ -198,6 +201,8 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         "deliverables": list(pilot_model.deliverables.all()),
         "funding": list(pilot_model.funding_requests.select_related("step").order_by("round")),
         "steps": steps,
+        # The open step's due date and working days left (issue 14).
+        "pending_timing": step_clock.timing(pending, today or clock.today()),
         "blockers": list(pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")),
         "progress": list(pilot_model.progress_reports.select_related("reported_by").order_by("reported_at", "id")),
         "entries": entries,
@@ -300,7 +305,7 @@ def pilot_model_context(pilot_model: PilotModel, *, moment: Moment | None = None
     moment = moment or Moment.current()
     return {
         "header": header("pilot_model", today=moment.today),
-        **model_record(pilot_model),
+        **model_record(pilot_model, today=moment.today),
         "anchor": chain_anchor(),
         "today": moment.today,
     }

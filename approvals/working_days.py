@@ -110,7 +110,7 @@ class Calendar:
         self._years: list[_Year] = []
         self._breakpoints: tuple[int, list[tuple[int, int]]] | None = None
         self._growing = threading.Lock()
-        self._array: tuple[int, tuple[int, int, str, int]] | None = None
+        self._array: tuple[int, tuple[int, int, str]] | None = None
 
     # Single days --------------------------------------------------------
 
@@ -205,16 +205,17 @@ class Calendar:
             self._breakpoints = (built, points)
         return self._breakpoints[1]
 
-    def ordinal_array(self, through_year: int) -> tuple[int, int, str, int]:
-        """(first day number, last day number, every ordinal between as an SQL array literal, correction after)."""
+    def correction_array(self, through_year: int) -> tuple[int, int, str]:
+        """(first day number, array size, SQL array literal): 0, then ``weekdays_through(n) − ordinal(n)`` per day."""
         self._year(through_year)
         built = len(self._years)
         if self._array is None or self._array[0] != built:
             first = day_number(self._years[0].first)
-            values = [int(v) for index in self._years for v in index.ordinals]
-            last = first + len(values) - 1
-            literal = "{" + ",".join(map(str, values)) + "}"
-            self._array = (built, (first, last, literal, weekdays_through(last) - values[-1]))
+            values = [0]
+            for index in self._years:
+                n0 = day_number(index.first)
+                values += [weekdays_through(n0 + k) - int(v) for k, v in enumerate(index.ordinals)]
+            self._array = (built, (first, len(values), "{" + ",".join(map(str, values)) + "}"))
         return self._array[1]
 
 
@@ -339,16 +340,14 @@ class Ordinal(Func):
         return self._sql(compiler, connection)
 
     def as_postgresql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> Any:
-        """PostgreSQL reads the ordinal off an array of the window's ordinals: one subscript per row."""
+        """PostgreSQL reads the correction off an array, one subscript per row, the day number used four times."""
         sql, params = compiler.compile(self.get_source_expressions()[0])
         n = f"({sql})"
-        first, last, array, after = self.calendar.ordinal_array(self.through_year)
+        first, size, array = self.calendar.correction_array(self.through_year)
         weekdays = f"(5 * ({n} / 7) + CASE WHEN ({n} %% 7) >= 4 THEN 5 ELSE ({n} %% 7) + 1 END)"
-        return (
-            f"(CASE WHEN {n} < {first} THEN {weekdays} WHEN {n} > {last} THEN {weekdays} - {after} "
-            f"ELSE ('{array}'::integer[])[{n} - {first - 1}] END)",
-            tuple(params) * 9,
-        )
+        # Index 1 holds 0 (before the window), the last one the correction after it.
+        index = f"LEAST(GREATEST({n} - {first - 2}, 1), {size})"
+        return f"({weekdays} - ('{array}'::integer[])[{index}])", tuple(params) * 4
 
     def as_sql(self, compiler: SQLCompiler, connection: Any, *args: Any, **extra: Any) -> Any:
         raise NotImplementedError(f"Ordinal has no SQL for {connection.vendor}")

@@ -24,7 +24,11 @@ from .scope import within
 def late_flags(clock: rules.StepClock, today: dt.date) -> dict[str, Q]:
     """``late:<kind>`` → the models whose pending step of that kind is late on ``today``."""
     return {
-        f"late:{kind}": Q(pk__in=ApprovalStep.objects.filter(clock.late_q(today), kind=kind).values("pilot_model_id"))
+        f"late:{kind}": Q(
+            pk__in=ApprovalStep.objects.filter(clock.late_q(today), kind=kind).values(
+                "pilot_model_id"
+            )
+        )
         for kind in clock.limits
     }
 

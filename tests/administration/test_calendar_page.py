@@ -30,12 +30,22 @@ def test_adding_a_make_up_saturday_makes_it_count_and_is_audited(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/administration/calendar/",
-            {"day": "30/01/2027", "kind": "makeup_workday", "source": "Thông báo 1/TB-BNV", "note": "Làm bù"},
+            {
+                "day": "30/01/2027",
+                "kind": "makeup_workday",
+                "source": "Thông báo 1/TB-BNV",
+                "note": "Làm bù",
+            },
         )
     assert response.status_code == 302
     assert working_days.current().is_working(dt.date(2027, 1, 30))
     entry = AuditEntry.objects.filter(action="calendar.day_added").get()
-    assert entry.payload == {"day": "2027-01-30", "kind": "makeup_workday", "source": "Thông báo 1/TB-BNV", "note": "Làm bù"}
+    assert entry.payload == {
+        "day": "2027-01-30",
+        "kind": "makeup_workday",
+        "source": "Thông báo 1/TB-BNV",
+        "note": "Làm bù",
+    }
 
 
 def test_removing_a_decision_is_audited_and_takes_effect(
@@ -50,7 +60,9 @@ def test_removing_a_decision_is_audited_and_takes_effect(
     assert AuditEntry.objects.filter(action="calendar.day_removed", object_id=str(row.pk)).exists()
 
 
-def test_a_make_up_day_that_is_already_a_working_day_is_refused_and_changes_nothing(admin_client: Client) -> None:
+def test_a_make_up_day_that_is_already_a_working_day_is_refused_and_changes_nothing(
+    admin_client: Client,
+) -> None:
     before = CalendarDay.objects.count()
     response = admin_client.post(
         "/administration/calendar/", {"day": "03/02/2027", "kind": "makeup_workday", "source": "x"}
@@ -65,7 +77,9 @@ def test_only_the_administrator_may_change_the_calendar(police: Any, client: Cli
     client.force_login(police)
     assert client.get("/administration/calendar/").status_code == 403
     with pytest.raises(Forbidden):
-        calendar_day_save(actor=police, data={"day": "30/01/2027", "kind": "makeup_workday", "source": "x"})
+        calendar_day_save(
+            actor=police, data={"day": "30/01/2027", "kind": "makeup_workday", "source": "x"}
+        )
     assert not CalendarDay.objects.filter(day=dt.date(2027, 1, 30)).exists()
     assert AuditEntry.objects.filter(action="refused.change_calendar").count() == 1
 
@@ -75,11 +89,19 @@ def test_the_time_limits_are_set_on_the_profile_and_audited(
 ) -> None:
     assert step_time_limits()["funding_appraisal"] == 15
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/administration/profile/", posted(time_limit_funding_appraisal="10"))
+        response = admin_client.post(
+            "/administration/profile/", posted(time_limit_funding_appraisal="10")
+        )
     assert response.status_code == 302
     assert step_time_limits()["funding_appraisal"] == 10
-    changes = AuditEntry.objects.filter(action="province.profile_changed").latest("seq").payload["changes"]
+    changes = (
+        AuditEntry.objects.filter(action="province.profile_changed")
+        .latest("seq")
+        .payload["changes"]
+    )
     assert changes["time_limit_funding_appraisal"] == [15, 10]
-    refused = admin_client.post("/administration/profile/", posted(time_limit_funding_appraisal="0"))
+    refused = admin_client.post(
+        "/administration/profile/", posted(time_limit_funding_appraisal="0")
+    )
     assert refused.status_code == 400
     assert step_time_limits()["funding_appraisal"] == 10

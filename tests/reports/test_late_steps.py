@@ -34,7 +34,11 @@ def test_late_steps_are_counted_by_deciding_agency_and_listed_most_overdue_first
         assert [(r["number"], r["days_late"]) for r in late["steps"]] == [(registration.number, 3)]
     with at(dt.date(2026, 3, 25)):
         late = dashboard_summary(police)["late_steps"]
-        assert {r["role"]: r["count"] for r in late["by_agency"]} == {"police": 1, "finance": 1, "leader": 0}
+        assert {r["role"]: r["count"] for r in late["by_agency"]} == {
+            "police": 1,
+            "finance": 1,
+            "leader": 0,
+        }
         assert [r["number"] for r in late["steps"]] == [registration.number, funding.number]
         client.force_login(police)
         page = client.get("/dashboard/").content.decode()
@@ -42,7 +46,9 @@ def test_late_steps_are_counted_by_deciding_agency_and_listed_most_overdue_first
     assert 'data-role="finance"' in page and 'data-role="police"' in page
 
 
-def test_the_inbox_puts_the_most_overdue_step_first_whatever_came_first(drive: Driver, police: Any) -> None:
+def test_the_inbox_puts_the_most_overdue_step_first_whatever_came_first(
+    drive: Driver, police: Any
+) -> None:
     with at(dt.date(2026, 3, 2)):
         verification = drive.completion_submitted(1)  # 10 working days: due 16/03
     with at(dt.date(2026, 3, 4)):

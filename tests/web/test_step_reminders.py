@@ -29,7 +29,9 @@ def police_queue() -> list[str]:
     return sorted(User.objects.filter(groups__name="police").values_list("email", flat=True))
 
 
-def test_a_late_registration_review_reminds_the_police_then_their_head(drive: Driver, police: Any) -> None:
+def test_a_late_registration_review_reminds_the_police_then_their_head(
+    drive: Driver, police: Any
+) -> None:
     assert agency("CAT").current_head.email == "head.cat@example.vn"  # type: ignore[union-attr]
     with at(dt.date(2026, 3, 2)):  # Monday; due Monday 09/03 (5 working days)
         pm = drive.register(1)
@@ -51,7 +53,9 @@ def test_a_late_registration_review_reminds_the_police_then_their_head(drive: Dr
     assert kinds == {ReminderKind.STEP_LATE, ReminderKind.STEP_ESCALATED}
 
 
-def test_a_claimed_task_reminds_only_the_officer_who_holds_it(drive: Driver, people: dict[str, Any]) -> None:
+def test_a_claimed_task_reminds_only_the_officer_who_holds_it(
+    drive: Driver, people: dict[str, Any]
+) -> None:
     from viewflow.workflow.models import Task
 
     from tests.factories import make_user

@@ -61,6 +61,10 @@ class Event(models.TextChoices):
     TOKEN_CREATED = "token.created"
     TOKEN_DELETED = "token.deleted"
     LOCKOUT_CLEARED = "lockout.cleared"
+    # The working-day calendar's decisions (issue 14).
+    CALENDAR_DAY_ADDED = "calendar.day_added"
+    CALENDAR_DAY_CHANGED = "calendar.day_changed"
+    CALENDAR_DAY_REMOVED = "calendar.day_removed"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

@@ -236,3 +236,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class CalendarDayKind(models.TextChoices):
+    """What a government decision makes of one day (issue 14)."""
+
+    SWAPPED_OFF = "swapped_off", _("Ngày nghỉ hoán đổi")
+    MAKEUP_WORKDAY = "makeup_workday", _("Ngày làm việc bù")
+    EXTRA_OFF = "extra_off", _("Ngày nghỉ thêm, nghỉ bù")
+
+
+class CalendarDay(models.Model):
+    """One day a government decision moves: swapped off, made up on a Saturday, or given off.
+
+    Public holidays come from the ``holidays`` package; these rows are what
+    the Prime Minister's and the ministries' yearly notices add on top, so
+    each names its source document.  ``approvals.working_days`` reads them.
+    """
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=CalendarDayKind.choices)
+    source = models.CharField(_("văn bản quyết định"), max_length=300)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("lịch ngày làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.kind == CalendarDayKind.MAKEUP_WORKDAY

@@ -28,6 +28,10 @@ class ProfileForm(forms.ModelForm):
             "reports_weekly",
             "reports_monthly",
             "reports_quarterly",
+            "time_limit_registration_review",
+            "time_limit_funding_appraisal",
+            "time_limit_completion_verification",
+            "time_limit_completion_signoff",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,6 +7,9 @@ name ``CAT`` before the spreadsheet that creates CAT has been imported.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,18 @@ class DocumentKind(models.TextChoices):
 # Which agency of the profile issues a document whose issuer is left blank:
 # Sở Tài chính consolidates the money, the standing agency everything else.
 FINANCE_DOCUMENTS = frozenset({DocumentKind.FUNDING})
+
+
+TIME_LIMIT_PREFIX = "time_limit_"
+
+
+def _time_limit(label: Any, default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Số ngày làm việc, tính từ ngày làm việc sau ngày nhận hồ sơ."),
+    )
 
 
 class ProvinceProfile(models.Model):
@@ -44,6 +59,11 @@ class ProvinceProfile(models.Model):
     reports_weekly = models.BooleanField(_("báo cáo hằng tuần"), default=False)
     reports_monthly = models.BooleanField(_("báo cáo hằng tháng"), default=True)
     reports_quarterly = models.BooleanField(_("báo cáo hằng quý"), default=True)
+    # Each approval step's time limit in working days, named ``time_limit_<step kind>`` (issue 14).
+    time_limit_registration_review = _time_limit(_("thời hạn thẩm định đăng ký"), 5)
+    time_limit_funding_appraisal = _time_limit(_("thời hạn thẩm định kinh phí"), 15)
+    time_limit_completion_verification = _time_limit(_("thời hạn xác minh kết quả"), 10)
+    time_limit_completion_signoff = _time_limit(_("thời hạn lãnh đạo ký duyệt"), 5)
 
     class Meta:
         verbose_name = _("hồ sơ tỉnh")

@@ -14,6 +14,7 @@ from approvals.exceptions import DomainError, Invalid
 from approvals.roles import Role
 
 from . import profile as reading
+from . import time_limits
 from .access import audit_refusal, require_admin
 from .forms import ProfileForm, ReportProfileForm, profile_forms
 from .models import PROFILE_PK, DocumentKind, ProvinceProfile, ReportProfile
@@ -96,4 +97,5 @@ def _update(*, actor: Any, data: Mapping[str, Any], ip: str) -> ProvinceProfile:
                 ip=ip,
             )
         transaction.on_commit(reading.forget_name)
+        transaction.on_commit(time_limits.forget)
     return profile

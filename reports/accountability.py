@@ -23,10 +23,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from approvals.models import ApprovalStep
+from approvals.roles import Role
+from approvals.working_days import Ordinal
+from workflows import rules
 from workflows.models import (
     LeadAgencyTerm,
     PilotModel,
 )
+from workflows.routing import ROUTES
 from workflows.states import (
     OPEN_STATES,
     State,
@@ -120,16 +124,17 @@ def accountability(
             returns=Count("pk", filter=Q(outcome__in=SENT_BACK)),
             step_days=Sum(DaysBetween(F("decided_at"), F("submitted_at"))),
             step_count=Count("pk"),
+            step_wdays=Sum(Ordinal(F("decided_at")) - Ordinal(F("submitted_at"))),
         )
-        .values_list("step_model", "returns", "step_days", "step_count")
+        .values_list("step_model", "returns", "step_days", "step_count", "step_wdays")
     )
-    totals: dict[tuple[int, int | None], list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0, 0])
-    for agency_id, when, led, done, late_n, overdue, sent_back, days, n_steps in models_with_steps(
-        models, steps
-    ):
+    totals: dict[tuple[int, int | None], list[float]] = defaultdict(
+        lambda: [0, 0, 0, 0, 0, 0.0, 0, 0]
+    )
+    for agency_id, when, *figures in models_with_steps(models, steps):
         when = dt.date.fromisoformat(when) if isinstance(when, str) else when
         key = (agency_id, _head_on(heads, agency_id, when))
-        for index, value in enumerate((led, done, late_n, overdue, sent_back, days, n_steps)):
+        for index, value in enumerate(figures):
             totals[key][index] += value or 0
     out: list[dict[str, Any]] = []
     for (agency_id, head_id), (
@@ -140,6 +145,7 @@ def accountability(
         sent_back,
         days,
         n_steps,
+        wdays,
     ) in totals.items():
         agency = agencies.get(agency_id, {"code": "", "name": ""})
         head = heads.get(head_id) if head_id is not None else None
@@ -153,8 +159,60 @@ def accountability(
                 "overdue": int(overdue),
                 "returns": int(sent_back),
                 "steps": int(n_steps),
+                # Working days a decided step took on average (issue 14); calendar days beside.
+                "avg_step_wdays": round(float(wdays) / int(n_steps), 1) if n_steps else None,
                 "avg_step_days": round(float(days) / int(n_steps), 1) if n_steps else None,
             }
         )
     out.sort(key=lambda r: (r["agency"]["code"], (r["head"] or {}).get("since") or dt.date.min))
     return out
+
+
+def decided_late(
+    user: Any,
+    *,
+    scope: QuerySet[PilotModel] | None = None,
+    agencies: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Steps decided late, per deciding agency (issue 14): one query.
+
+    A step is decided late when its decision came after the working day it
+    was due (``rules.StepClock.decided_late_q``); the agency is the one of
+    whoever decided it, as in the bottlenecks.
+    """
+    scope = scope if scope is not None else scope_of(user)
+    if agencies is None:
+        agencies = agencies_by_id()[0]
+    clock = rules.step_clock()
+    rows = (
+        within(ApprovalStep.objects.filter(outcome__in=DECIDED, kind__in=list(clock.limits)), scope)
+        .order_by()
+        .values("decided_by__official__agency_id")
+        .annotate(
+            decided=Count("pk"),
+            late=Count("pk", filter=clock.decided_late_q()),
+            wdays=Sum(Ordinal(F("decided_at")) - Ordinal(F("submitted_at"))),
+        )
+    )
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        agency = agencies.get(row["decided_by__official__agency_id"], {"code": "", "name": ""})
+        decided, late = int(row["decided"]), int(row["late"])
+        out.append(
+            {
+                "agency": {"code": agency["code"], "name": agency["name"]},
+                "decided": decided,
+                "late": late,
+                "late_percent": round(100 * late / decided) if decided else 0,
+                "avg_wdays": round(float(row["wdays"] or 0) / decided, 1) if decided else None,
+            }
+        )
+    out.sort(key=lambda r: (-r["late"], r["agency"]["code"]))
+    return out
+
+
+def deciding_label(kind: str) -> tuple[str, str]:
+    """(role, label) of the agency that decides steps of ``kind``, from the routing table."""
+    role = ROUTES[kind].decided_by if kind in ROUTES else ""
+    label = str(Role(role).label) if role in Role.values else role
+    return role, label

@@ -58,7 +58,10 @@ class DaysBetween(Func):
 
 @dataclass(frozen=True)
 class Spread:
-    """How long things took in one group: count, median, mean and maximum days."""
+    """How long things took in one group: count, median, mean and maximum days.
+
+    In working days (``w_*``, issue 14) and in calendar days beside them.
+    """
 
     dim: str
     group: str
@@ -66,6 +69,9 @@ class Spread:
     median: float
     mean: float
     maximum: float
+    w_median: float = 0.0
+    w_mean: float = 0.0
+    w_maximum: float = 0.0
 
 
 def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -76,9 +82,10 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
     """Median, mean and max of ``days`` per (``dim``, ``grp``), over all parts, in one query.
 
-    Each part is a ``values_list("dim", "grp", "days")`` queryset without
-    ordering; they are glued with UNION ALL.  PostgreSQL takes the median
-    with percentile_cont; SQLite by ROW_NUMBER over each group.
+    Each part is a ``values_list("dim", "grp", "days", "wdays")`` queryset
+    without ordering (calendar and working days); they are glued with UNION
+    ALL.  PostgreSQL takes the medians with percentile_cont; SQLite by
+    ROW_NUMBER over each group.
     """
     if not parts:
         return []
@@ -89,7 +96,7 @@ def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
             sql, part_params = _sql(part)
         except EmptyResultSet:  # a scope that holds nothing (an administrator's): no rows
             continue
-        selects.append(f'SELECT "dim", "grp", "days" FROM ({sql}) AS part{index}')
+        selects.append(f'SELECT "dim", "grp", "days", "wdays" FROM ({sql}) AS part{index}')
         params.extend(part_params)
     if not selects:
         return []
@@ -98,7 +105,8 @@ def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
         # An ordered-set aggregate sorts each group once; no window to materialise.
         query = f"""
             SELECT "dim", "grp", COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY "days"),
-                   AVG("days"), MAX("days")
+                   AVG("days"), MAX("days"), percentile_cont(0.5) WITHIN GROUP (ORDER BY "wdays"),
+                   AVG("wdays"), MAX("wdays")
             FROM ({union}) AS spans
             WHERE "days" IS NOT NULL
             GROUP BY "dim", "grp"
@@ -110,19 +118,29 @@ def spreads(parts: Sequence[QuerySet[Any]]) -> list[Spread]:
         rows = cursor.fetchall()
     return [
         Spread(
-            str(dim), str(grp), int(n), float(median or 0), float(mean or 0), float(maximum or 0)
+            str(dim),
+            str(grp),
+            int(n),
+            float(median or 0),
+            float(mean or 0),
+            float(maximum or 0),
+            float(w_median or 0),
+            float(w_mean or 0),
+            float(w_maximum or 0),
         )
-        for dim, grp, n, median, mean, maximum in rows
+        for dim, grp, n, median, mean, maximum, w_median, w_mean, w_maximum in rows
     ]
 
 
 # Elsewhere (SQLite ≥ 3.25): the middle row(s) by ROW_NUMBER over each group.
 _WINDOW_MEDIAN = """
     SELECT "dim", "grp", COUNT(*), AVG(CASE WHEN rn IN ((c + 1) / 2, (c + 2) / 2) THEN "days" END),
-           AVG("days"), MAX("days")
+           AVG("days"), MAX("days"), AVG(CASE WHEN rw IN ((c + 1) / 2, (c + 2) / 2) THEN "wdays" END),
+           AVG("wdays"), MAX("wdays")
     FROM (
-        SELECT "dim", "grp", "days",
+        SELECT "dim", "grp", "days", "wdays",
                ROW_NUMBER() OVER (PARTITION BY "dim", "grp" ORDER BY "days") AS rn,
+               ROW_NUMBER() OVER (PARTITION BY "dim", "grp" ORDER BY "wdays") AS rw,
                COUNT(*) OVER (PARTITION BY "dim", "grp") AS c
         FROM ({union}) AS spans
         WHERE "days" IS NOT NULL
@@ -136,7 +154,7 @@ def models_with_steps(models: QuerySet[Any], steps: QuerySet[Any]) -> list[tuple
 
     ``models`` yields (model_id, acct_agency, day, is_completed, is_late,
     is_overdue) per model; ``steps`` yields (step_model, returns, step_days,
-    step_count) per model.  The ORM cannot group by a value that is a
+    step_count, step_wdays) per model.  The ORM cannot group by a value that is a
     correlated subquery (the agency on the day) while joining another
     aggregate, so the two compiled queries are joined here.
     """
@@ -147,7 +165,8 @@ def models_with_steps(models: QuerySet[Any], steps: QuerySet[Any]) -> list[tuple
         return []
     query = f"""
         SELECT m."acct_agency", m."day", COUNT(*), SUM(m."is_completed"), SUM(m."is_late"), SUM(m."is_overdue"),
-               SUM(COALESCE(s."returns", 0)), SUM(COALESCE(s."step_days", 0)), SUM(COALESCE(s."step_count", 0))
+               SUM(COALESCE(s."returns", 0)), SUM(COALESCE(s."step_days", 0)), SUM(COALESCE(s."step_count", 0)),
+               SUM(COALESCE(s."step_wdays", 0))
         FROM ({model_sql}) AS m
         LEFT JOIN ({step_sql}) AS s ON s."step_model" = m."model_id"
         GROUP BY m."acct_agency", m."day"

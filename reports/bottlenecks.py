@@ -1,4 +1,9 @@
-"""Bottlenecks: how long each approval step takes, by step, deciding agency and lead agency."""
+"""Bottlenecks: how long each approval step takes, by step, deciding agency and lead agency.
+
+Durations are counted in working days (``approvals.working_days``: the
+same ordinal the pages use, computed by the database) with calendar days
+beside them.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from approvals.models import ApprovalStep, Outcome, StepKind
+from approvals.working_days import Ordinal
 from workflows.models import (
     PilotModel,
 )
@@ -29,11 +35,18 @@ from .aggregates import DaysBetween, Spread, spreads
 from .scope import DECIDED, Moment, agencies_by_id, scope_of, within
 
 
-def _part(queryset: QuerySet[Any], dim: str, grp: Any, days: Any) -> QuerySet[Any]:
+def _part(queryset: QuerySet[Any], dim: str, grp: Any, span: tuple[Any, Any]) -> QuerySet[Any]:
+    """(dim, grp, calendar days, working days) of each row; ``span`` is its (end, start) datetimes."""
+    end, start = span
     return (
         queryset.order_by()
-        .annotate(dim=Cast(Value(dim), CharField()), grp=Cast(grp, CharField()), days=days)
-        .values_list("dim", "grp", "days")
+        .annotate(
+            dim=Cast(Value(dim), CharField()),
+            grp=Cast(grp, CharField()),
+            days=DaysBetween(end, start),
+            wdays=Ordinal(end) - Ordinal(start),
+        )
+        .values_list("dim", "grp", "days", "wdays")
     )
 
 
@@ -42,6 +55,10 @@ def _spread_row(spread: Spread, label: str, **extra: Any) -> dict[str, Any]:
         "key": spread.group,
         "label": label,
         "count": spread.count,
+        # Working days (issue 14), calendar days beside them.
+        "median_wdays": round(spread.w_median, 1),
+        "mean_wdays": round(spread.w_mean, 1),
+        "max_wdays": round(spread.w_maximum, 1),
         "median_days": round(spread.median, 1),
         "mean_days": round(spread.mean, 1),
         "max_days": round(spread.maximum, 1),
@@ -76,27 +93,27 @@ def bottlenecks(
     pending = Q(
         pk__in=ApprovalStep.objects.filter(outcome=Outcome.PENDING).values("pilot_model_id")
     )
-    span = DaysBetween(Coalesce(F("decided_at"), now), F("submitted_at"))
+    span = (Coalesce(F("decided_at"), now), F("submitted_at"))
     parts = [
         _part(steps, "step", F("kind"), span),
         _part(
             steps.filter(outcome__in=DECIDED),
             "decider",
             F("decided_by__official__agency__code"),
-            DaysBetween(F("decided_at"), F("submitted_at")),
+            (F("decided_at"), F("submitted_at")),
         ),
         _part(steps, "lead", F("pilot_model__lead_agency__code"), span),
         _part(
             steps.filter(outcome=Outcome.PENDING),
             "waiting_step",
             F("kind"),
-            DaysBetween(now, F("submitted_at")),
+            (now, F("submitted_at")),
         ),
         _part(
             scope.filter(state__in=OPEN_STATES).exclude(pending),
             "waiting_state",
             F("state"),
-            DaysBetween(now, F("last_action_at")),
+            (now, F("last_action_at")),
         ),
     ]
     by_dim: dict[str, list[Spread]] = defaultdict(list)
@@ -118,7 +135,7 @@ def bottlenecks(
         rows: list[dict[str, Any]] = [
             _spread_row(s, names.get(s.group, s.group or "—")) for s in by_dim[dim]
         ]
-        return sorted(rows, key=lambda r: (-r["median_days"], r["key"] or ""))
+        return sorted(rows, key=lambda r: (-r["median_wdays"], -r["median_days"], r["key"] or ""))
 
     waiting_states = sorted(
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from approvals import audit
+from approvals import audit, clock
 from approvals.models import AuditEntry, Outcome
 from workflows import rules, trail
 from workflows.labels import blocker_label, event_label, state_label
@@ -32,7 +33,7 @@ from workflows.states import (
     State,
 )
 
-from .accountability import accountability
+from .accountability import accountability, decided_late
 from .bottlenecks import bottlenecks
 from .dashboard import dashboard_summary
 from .documents import header
@@ -198,7 +199,7 @@ def funding_summary(user: Any, *, limit: int | None = None) -> dict[str, Any]:
     }
 
 
-def model_record(pilot_model: PilotModel) -> dict[str, Any]:
+def model_record(pilot_model: PilotModel, *, today: dt.date | None = None) -> dict[str, Any]:
     """One model's record: details, decisions and its audit trail.
 
     The caller has already checked visibility; a record is small, so plain
@@ -210,6 +211,8 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         )
     )
     latest, entries_total = trail.latest_of(pilot_model)
+    step_clock = rules.step_clock()
+    pending = next((s for s in steps if s.outcome == Outcome.PENDING), None)
     entries = [
         {
             "seq": e.seq,
@@ -230,6 +233,8 @@ def model_record(pilot_model: PilotModel) -> dict[str, Any]:
         "deliverables": list(pilot_model.deliverables.all()),
         "funding": list(pilot_model.funding_requests.select_related("step").order_by("round")),
         "steps": steps,
+        # The open step's due date and working days left (issue 14).
+        "pending_timing": step_clock.timing(pending, today or clock.today()),
         "blockers": list(
             pilot_model.blockers.select_related("set_by", "cleared_by").order_by("set_at", "id")
         ),
@@ -330,6 +335,7 @@ def accountability_context(user: Any, *, moment: Moment | None = None) -> dict[s
         "bottlenecks": bottlenecks(
             user, moment=moment, scope=scope, agencies=agencies, blockers=_counts_blockers(scope)
         ),
+        "decided_late": decided_late(user, scope=scope, agencies=agencies),
         "anchor": chain_anchor(),
         "today": moment.today,
     }
@@ -347,7 +353,7 @@ def pilot_model_context(pilot_model: PilotModel, *, moment: Moment | None = None
     moment = moment or Moment.current()
     return {
         "header": header("pilot_model", today=moment.today),
-        **model_record(pilot_model),
+        **model_record(pilot_model, today=moment.today),
         "anchor": chain_anchor(),
         "today": moment.today,
     }

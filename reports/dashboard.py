@@ -52,16 +52,18 @@ from workflows.states import (
 from .accountability import accountability
 from .bottlenecks import bottlenecks
 from .charts import PALETTE, hbars, stacked
+from .late_steps import late_counts, late_flags, most_overdue
 from .scope import LIST_LIMIT, Moment, agencies_by_id, scope_of
 
 
-def _flags(moment: Moment, stuck_days: int) -> dict[str, Q]:
-    """SPEC §6's definitions (``workflows.rules``), as filters on PilotModel."""
+def _flags(moment: Moment, stuck_days: int, clock: rules.StepClock) -> dict[str, Q]:
+    """SPEC §6's definitions (``workflows.rules``), as filters on PilotModel; late steps per kind beside."""
     return {
         "open": rules.open_q(),
         "overdue": rules.overdue_q(moment.today),
         "due_soon": rules.due_soon_q(moment.today),
         "stuck": rules.stuck_q(moment.now, stuck_days),
+        **late_flags(clock, moment.today),
     }
 
 
@@ -75,6 +77,9 @@ def _counts(scope: QuerySet[PilotModel], flags: dict[str, Q]) -> dict[str, int]:
     for reason in BlockerReason.values:
         aggregates[f"blocker:{reason}"] = Count("pk", filter=rules.blocked_q(reason))
     aggregates["blocked"] = Count("pk", filter=rules.blocked_q())
+    for name in flags:
+        if name.startswith("late:"):
+            aggregates[name] = Count("pk", filter=flags[name])
     return {key: int(value or 0) for key, value in scope.aggregate(**aggregates).items()}
 
 
@@ -271,7 +276,8 @@ def summarize(
     moment = Moment.current(today, now)
     stuck_days = stuck_days if stuck_days is not None else int(settings.PILOT06_STUCK_DAYS)
     scope = scope_of(user)
-    flags = _flags(moment, stuck_days)
+    clock = rules.step_clock()
+    flags = _flags(moment, stuck_days, clock)
     counts = _counts(scope, flags)
     agencies, heads = agencies_by_id()
     states = {s: counts[f"state:{s}"] for s in State.values}
@@ -298,10 +304,13 @@ def summarize(
         "today": moment.today,
         "stuck_days": stuck_days,
         "due_soon_days": int(settings.PILOT06_DUE_SOON_DAYS),
+        # Pending approval steps past their time limit, by deciding agency (issue 14).
+        "late_steps": late_counts(counts),
     }
     if not detail:
         return summary
     lists = _attention(scope, flags, moment, agencies, list_limit)
+    summary["late_steps"]["steps"] = most_overdue(scope, clock, moment.today, list_limit)
     return {
         **summary,
         "overdue_models": lists["overdue"],
@@ -323,6 +332,14 @@ def _days_text(value: float) -> str:
     return (_("%(d)s ngày") % {"d": f"{value:.1f}"}).replace(".", ",")
 
 
+def _wdays_text(working: float, calendar: float) -> str:
+    text = _("%(w)s ngày làm việc (%(d)s ngày lịch)") % {
+        "w": f"{working:.1f}",
+        "d": f"{calendar:.1f}",
+    }
+    return text.replace(".", ",")
+
+
 def dashboard_page(user: Any, *, stuck_days: int, list_limit: int = 10) -> dict[str, Any]:
     """The dashboard's context: the summary, plus chart geometry drawn as inline SVG."""
     summary = dashboard_summary(user, stuck_days=stuck_days, list_limit=list_limit)
@@ -341,6 +358,7 @@ def dashboard_page(user: Any, *, stuck_days: int, list_limit: int = 10) -> dict[
     agencies = summary["by_agency"]
     steps = summary["bottlenecks"]["steps"]
     blockers = summary["bottlenecks"]["blockers"]
+    late = summary["late_steps"]["by_agency"]
     return {
         "summary": summary,
         "sees_province": sees_province(user),
@@ -367,9 +385,15 @@ def dashboard_page(user: Any, *, stuck_days: int, list_limit: int = 10) -> dict[
             marks=[a["completed"] for a in agencies],
         ),
         "step_chart": hbars(
-            [(r["label"], r["median_days"], _days_text(r["median_days"])) for r in steps],
+            [
+                (r["label"], r["median_wdays"], _wdays_text(r["median_wdays"], r["median_days"]))
+                for r in steps
+            ],
             fill=PALETTE["not_started"],
-            marks=[r["max_days"] for r in steps],
+            marks=[r["max_wdays"] for r in steps],
+        ),
+        "late_chart": hbars(
+            [(r["label"], r["count"], str(r["count"])) for r in late], fill=PALETTE["overdue"]
         ),
         "blocker_chart": hbars(
             [(r["label"], r["count"], str(r["count"])) for r in blockers], fill=PALETTE["overdue"]

@@ -178,6 +178,9 @@ def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:
             (_("Nhóm"), 30),
             (_("Nội dung"), 36),
             (_("Số lượt"), 10),
+            (_("Trung vị (ngày làm việc)"), 14),
+            (_("Bình quân (ngày làm việc)"), 14),
+            (_("Dài nhất (ngày làm việc)"), 14),
             (_("Trung vị (ngày)"), 14),
             (_("Bình quân (ngày)"), 14),
             (_("Dài nhất (ngày)"), 14),
@@ -187,6 +190,9 @@ def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:
                 group,
                 row["label"],
                 row["count"],
+                row["median_wdays"],
+                row["mean_wdays"],
+                row["max_wdays"],
                 row["median_days"],
                 row["mean_days"],
                 row["max_days"],
@@ -194,7 +200,7 @@ def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:
             for group, rows in groups
             for row in rows
         ),
-        [None, None, COUNT, DAYS, DAYS, DAYS],
+        [None, None, COUNT, DAYS, DAYS, DAYS, DAYS, DAYS, DAYS],
     )
 
 
@@ -335,6 +341,7 @@ def accountability_workbook(context: dict[str, Any]) -> bytes:
                 (_("Hoàn thành trễ"), 11),
                 (_("Quá hạn"), 9),
                 (_("Bị trả lại"), 10),
+                (_("Bình quân ngày làm việc/bước"), 12),
                 (_("Bình quân ngày/bước"), 12),
             ],
             (
@@ -350,11 +357,12 @@ def accountability_workbook(context: dict[str, Any]) -> bytes:
                     r["completed_late"],
                     r["overdue"],
                     r["returns"],
+                    r["avg_step_wdays"],
                     r["avg_step_days"],
                 )
                 for r in context["rows"]
             ),
-            [None, None, None, None, DATE, DATE, COUNT, COUNT, COUNT, COUNT, COUNT, DAYS],
+            [None, None, None, None, DATE, DATE, COUNT, COUNT, COUNT, COUNT, COUNT, DAYS, DAYS],
             totals=[
                 None,
                 _("Tổng cộng"),
@@ -368,7 +376,32 @@ def accountability_workbook(context: dict[str, Any]) -> bytes:
                 totals["overdue"],
                 totals["returns"],
                 None,
+                None,
             ],
+        )
+        _table(
+            wb,
+            _("Quyết định trễ hạn"),
+            [
+                (_("Mã cơ quan"), 10),
+                (_("Cơ quan quyết định"), 30),
+                (_("Số bước đã quyết định"), 14),
+                (_("Quyết định trễ hạn"), 14),
+                (_("Tỷ lệ trễ (%)"), 10),
+                (_("Bình quân ngày làm việc/bước"), 14),
+            ],
+            (
+                (
+                    r["agency"]["code"],
+                    r["agency"]["name"],
+                    r["decided"],
+                    r["late"],
+                    r["late_percent"],
+                    r["avg_wdays"],
+                )
+                for r in context["decided_late"]
+            ),
+            [None, None, COUNT, COUNT, COUNT, DAYS],
         )
         _bottleneck_sheet(wb, context["bottlenecks"])
         _anchor_sheet(wb, context)

@@ -370,6 +370,9 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
     ESCALATED = "escalated", _("Quá hạn trên 30 ngày")
+    # An approval step past its time limit (issue 14): its deciding officer, then that agency's head.
+    STEP_LATE = "step_late", _("Bước phê duyệt quá hạn")
+    STEP_ESCALATED = "step_escalated", _("Bước phê duyệt quá hạn, báo thủ trưởng")
 
 
 class Reminder(models.Model):

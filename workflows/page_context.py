@@ -64,7 +64,11 @@ class InboxRow:
     mine: bool
     overdue: bool
     waiting_days: int
+    # The same wait in working days (issue 14).
+    waiting_working_days: int = 0
     actions: list[dict[str, str]] = field(default_factory=list)
+    # The pending step this task decides: its due date and working days left.
+    timing: rules.StepTiming | None = None
 
 
 @dataclass
@@ -117,12 +121,13 @@ def _inbox_tasks(user: Any) -> QuerySet[Task]:
         default=Value(OTHERS),
         output_field=CharField(),
     )
+    # The most overdue step first (issue 14), then the oldest task.
+    order = [F("due_ordinal").asc(nulls_last=True), F("created").asc(), F("id").asc()]
     return (
-        tasks.annotate(
+        selectors.with_due_ordinal(tasks, rules.step_clock())
+        .annotate(
             section=section,
-            rank=Window(
-                RowNumber(), partition_by=[section], order_by=[F("created").asc(), F("id").asc()]
-            ),
+            rank=Window(RowNumber(), partition_by=[section], order_by=order),
             section_total=Window(Count("id"), partition_by=[section]),
         )
         .filter(rank__lte=INBOX_LIMIT)
@@ -131,7 +136,7 @@ def _inbox_tasks(user: Any) -> QuerySet[Task]:
             "process__pilot_model__lead_agency",
             "process__funding_request__pilot_model__lead_agency",
         )
-        .order_by("created", "id")
+        .order_by(*order)
     )
 
 
@@ -166,6 +171,7 @@ def inbox_for(user: Any) -> Inbox:
         )
     today = clock.today()
     now = clock.now()
+    step_clock = rules.step_clock()
     for task, pilot_model in found:
         inbox.totals[task.section] = task.section_total
         if pilot_model is None:
@@ -181,11 +187,15 @@ def inbox_for(user: Any) -> Inbox:
             mine=task.section == MINE,
             overdue=rules.is_overdue(pilot_model, today),
             waiting_days=max(0, (now - pilot_model.last_action_at).days),
+            waiting_working_days=max(
+                0, step_clock.working_days_taken(pilot_model.last_action_at, now)
+            ),
             actions=[
                 {"name": name, "label": action_label(name), "url": action_url(pilot_model.pk, name)}
                 for name in node_actions
                 if name in allowed
             ],
+            timing=step_clock.timing(selectors.step_of_task(task, pilot_model), today),
         )
         {MINE: inbox.mine, QUEUED: inbox.queued, OTHERS: inbox.others}[task.section].append(row)
     return inbox
@@ -269,6 +279,7 @@ def agency_choices_for(user: Any) -> list[tuple[str, str]]:
 
 def list_rows(page: Any) -> list[dict[str, Any]]:
     today = clock.today()
+    step_clock = rules.step_clock()
     rows = []
     for pm in page:
         reasons = rules.blocker_reasons(pm, [b.reason for b in pm.open_blockers])
@@ -280,6 +291,7 @@ def list_rows(page: Any) -> list[dict[str, Any]]:
                 "pending": pending.kind_label if pending else "",
                 "blockers": blockers,
                 "overdue": rules.is_overdue(pm, today),
+                "timing": step_clock.timing(pending, today),
             }
         )
     return rows
@@ -408,6 +420,7 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
     )
     today = clock.today()
     deliverables = list(pm.deliverables.all())
+    pending = pm.steps.filter(outcome=Outcome.PENDING).select_related("submitted_by").first()
     return {
         "pm": pm,
         "bucket": bucket_of(pm.state),
@@ -417,7 +430,8 @@ def pilot_model_record(pm: PilotModel, user: Any) -> dict[str, Any]:
         "coordinating": list(pm.coordinating_agencies.order_by("code")),
         "lead_terms": list(pm.lead_terms.select_related("agency")),
         "deliverables": deliverables,
-        "pending": pm.steps.filter(outcome=Outcome.PENDING).select_related("submitted_by").first(),
+        "pending": pending,
+        "pending_timing": rules.step_clock().timing(pending, today),
         "steps": list(
             pm.steps.select_related("submitted_by", "decided_by").order_by("submitted_at", "id")
         ),

@@ -10,13 +10,19 @@ every reader and checks they match.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 
+from approvals import working_days
 from approvals.models import Outcome
+from approvals.working_days import Calendar, Ordinal, local_date
+from province.time_limits import step_time_limits
 
 from .models import Blocker
 from .states import OPEN_STATES, STATES_OF_BUCKET, BlockerReason, State, bucket_of
@@ -45,6 +51,8 @@ __all__ = [
     "requested_total",
     "round_counts_as_requested",
     "stuck_q",
+    "StepClock",
+    "step_clock",
 ]
 
 
@@ -191,3 +199,111 @@ def approved_sum(prefix: str = "") -> Sum:
 
 def bucket_q(bucket: str) -> Q:
     return Q(state__in=STATES_OF_BUCKET.get(bucket, []))
+
+
+# Time limits of approval steps, in working days (issue 14). ----------------
+#
+# A step is due on the limit-th working day after the day it was opened
+# (the province's day), the limit being the province profile's for its kind.
+# On day ``today`` it has ``ordinal(due) − ordinal(today)`` working days
+# left: 0 on the due day, negative once a working day after it has begun,
+# which is when it is late.  A decided step was decided late when the same
+# count, taken on the day of the decision, is negative.
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    due_date: dt.date
+    working_days_left: int
+
+    @property
+    def late(self) -> bool:
+        return self.working_days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.working_days_left)
+
+
+@dataclass(frozen=True)
+class StepClock:
+    """The calendar and the time limits in force, taken once per page or report."""
+
+    calendar: Calendar
+    limits: Mapping[str, int]
+
+    def limit_of(self, kind: str) -> int | None:
+        return self.limits.get(str(kind))
+
+    # On one step in hand.
+
+    def due_date(self, kind: str, submitted_at: dt.datetime) -> dt.date | None:
+        limit = self.limit_of(kind)
+        return None if limit is None else self.calendar.add(local_date(submitted_at), limit)
+
+    def timing(self, step: Any, today: dt.date) -> StepTiming | None:
+        """Due date and working days left of a pending step (None when decided or without a limit)."""
+        if step is None or step.outcome != Outcome.PENDING:
+            return None
+        due = self.due_date(step.kind, step.submitted_at)
+        if due is None:
+            return None
+        return StepTiming(due, self.calendar.between(today, due))
+
+    def is_late(self, step: Any, today: dt.date) -> bool:
+        timing = self.timing(step, today)
+        return timing is not None and timing.late
+
+    def decided_late(self, step: Any) -> bool:
+        """Decided (approved, returned, rejected) after its due date's working day had passed."""
+        if step.decided_at is None or step.outcome in (Outcome.PENDING, Outcome.CLOSED):
+            return False
+        due = self.due_date(step.kind, step.submitted_at)
+        return due is not None and self.calendar.between(local_date(step.decided_at), due) < 0
+
+    def working_days_taken(self, start: dt.datetime, end: dt.datetime) -> int:
+        return self.calendar.between(local_date(start), local_date(end))
+
+    # As query expressions on ApprovalStep (``prefix`` reaches it from another model).
+
+    def late_q(self, today: dt.date, prefix: str = "") -> Q:
+        """Pending steps that are late on ``today``: opened before each kind's cut-off day.
+
+        Late ⇔ ordinal(opened) + limit < ordinal(today) ⇔ the opening day is
+        before the working day whose ordinal is ordinal(today) − limit.
+        """
+        now = self.calendar.ordinal(today)
+        kinds = Q(pk__in=[])
+        for kind, limit in self.limits.items():
+            cutoff = self.calendar.working_day_at(now - limit)
+            start = dt.datetime.combine(cutoff, dt.time(), tzinfo=timezone.get_default_timezone())
+            kinds |= Q(**{f"{prefix}kind": kind, f"{prefix}submitted_at__lt": start})
+        return Q(**{f"{prefix}outcome": Outcome.PENDING}) & kinds
+
+    def limit_expression(self, prefix: str = "") -> Case:
+        whens = [
+            When(**{f"{prefix}kind": kind}, then=Value(limit))
+            for kind, limit in self.limits.items()
+        ]
+        return Case(*whens, default=None, output_field=IntegerField())
+
+    def ordinal_expression(self, field: str) -> Ordinal:
+        return Ordinal(F(field), calendar=self.calendar)
+
+    def due_ordinal_expression(self, prefix: str = "") -> Any:
+        """ordinal(due date): the opening day's ordinal plus the kind's limit (NULL without a limit)."""
+        return self.ordinal_expression(f"{prefix}submitted_at") + self.limit_expression(prefix)
+
+    def decided_late_q(self, prefix: str = "") -> Q:
+        decided = Q(
+            **{f"{prefix}outcome__in": [Outcome.APPROVED, Outcome.RETURNED, Outcome.REJECTED]}
+        )
+        late = GreaterThan(
+            self.ordinal_expression(f"{prefix}decided_at"), self.due_ordinal_expression(prefix)
+        )
+        return decided & Q(late)
+
+
+def step_clock() -> StepClock:
+    """The clock in force: the cached calendar and the province's limits (no query when cached)."""
+    return StepClock(working_days.current(), step_time_limits())

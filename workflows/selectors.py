@@ -11,19 +11,20 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import Case, FilteredRelation, IntegerField, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from approvals import clock
 from approvals.exceptions import NotAuthenticated, NotFound
+from approvals.models import Outcome
 from approvals.permissions import agency_id_of, authorising_role, can_see, sees_province
 from approvals.roles import Role, roles_of
 
 from . import rules
 from .actions import Context, model_actions
 from .models import PilotModel
-from .routing import OPEN_TASK
+from .routing import OPEN_TASK, ROUND_STATES, ROUTES
 
 
 def _coordinating_ids(pilot_model_id: int) -> Iterator[int]:
@@ -163,4 +164,46 @@ def inbox(user: Any) -> QuerySet[Task]:
         .filter(owner_permission__in=permissions)
         .select_related("process")
         .order_by("created")
+    )
+
+
+def step_of_task(task: Task, pilot_model: PilotModel | None) -> Any:
+    """The pending step ``task`` decides (its node is the step's), from the model's prefetched steps."""
+    pending = pilot_model.pending_step if pilot_model is not None else None
+    if pending is None or pending.kind not in ROUTES:
+        return None
+    return pending if ROUTES[pending.kind].node == task.flow_task.name else None
+
+
+def with_due_ordinal(tasks: QuerySet[Task], clock: rules.StepClock) -> QuerySet[Task]:
+    """Annotate ``due_ordinal``: the working-day ordinal of the due date of the step each task decides.
+
+    A main-process task decides its model's pending step, unless that step
+    is an additional funding round's (then the main task is the agency's
+    deploy or start, with no time limit); a round's task decides the round's
+    step.  One join per process kind, so the inbox stays one query.
+    """
+    tasks = tasks.annotate(
+        main_pending=FilteredRelation(
+            "process__pilot_model__steps",
+            condition=Q(process__pilot_model__steps__outcome=Outcome.PENDING),
+        )
+    )
+    round_kinds = [kind for kind, route in ROUTES.items() if route.funding]
+    main_is_round = Q(
+        process__pilot_model__state__in=ROUND_STATES, main_pending__kind__in=round_kinds
+    )
+    return tasks.annotate(
+        due_ordinal=Case(
+            When(
+                Q(main_pending__isnull=False) & ~main_is_round,
+                then=clock.due_ordinal_expression("main_pending__"),
+            ),
+            When(
+                process__funding_request__step__outcome=Outcome.PENDING,
+                then=clock.due_ordinal_expression("process__funding_request__step__"),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
     )

@@ -1,5 +1,9 @@
 """Every reader agrees: one figure, computed through the page, the API, the dashboard and the documents.
 
+Since issue 14 also the time limits: each open step's due date and working
+days left, the late steps, the steps decided late and durations in working
+days.
+
 ``workflows.rules`` holds SPEC §6's definitions once.  This test seeds the
 demo province, adds the edge cases that made readers drift before (a
 cancelled model still carrying a blocker, a funding round returned and
@@ -10,6 +14,7 @@ it.  A reader that writes its own rule again shows up here as a mismatch.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
 from io import StringIO
 from typing import Any
@@ -20,11 +25,15 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from approvals import clock
-from reports.contexts import funding_summary, model_rows
+from approvals.models import ApprovalStep, Outcome
+from reports.contexts import accountability_context, funding_summary, model_rows
 from reports.dashboard import dashboard_summary
-from workflows import page_context, rules, services
-from workflows.models import PilotModel
-from workflows.reminders import notices_for
+from reports.scope import DECIDED
+from reports.xlsx import accountability_workbook
+from tests.reports.helpers import workbook
+from workflows import page_context, routing, rules, services
+from workflows.models import PilotModel, ReminderKind
+from workflows.reminders import notices_for, step_notices_for
 from workflows.states import BlockerReason, Bucket, State
 
 
@@ -176,3 +185,92 @@ def test_a_cancelled_model_shows_its_uncleared_blocker_but_counts_as_blocked_now
         listed = page_context.pilot_model_list(user=police, filters={"blocker": reason})
         assert not listed.filter(pk=cancelled.pk).exists()
     assert not rules.is_overdue(cancelled, dt.date(2100, 1, 1))
+
+
+def test_every_reader_agrees_on_time_limits_and_late_steps(province: dict[str, User]) -> None:
+    """Issue 14: due dates, working days left, late steps and durations, through every reader."""
+    today, now = clock.today(), clock.now()
+    step_clock = rules.step_clock()
+    pending = list(
+        ApprovalStep.objects.filter(outcome=Outcome.PENDING).select_related("pilot_model")
+    )
+    timing = {s.pilot_model_id: step_clock.timing(s, today) for s in pending}
+    assert all(t is not None for t in timing.values())
+
+    # The API's open_step, the list page, the model page and the inboxes say the same.
+    police = province["police"]
+    for row in _api(police):
+        open_step = row["open_step"]
+        if row["id"] not in timing:
+            assert open_step is None
+            continue
+        expected = timing[row["id"]]
+        assert expected is not None
+        assert (open_step["due_date"], open_step["working_days_left"]) == (
+            expected.due_date.isoformat(),
+            expected.working_days_left,
+        )
+    page_rows = page_context.list_rows(page_context.pilot_model_list(user=police, filters={}))
+    assert {row["pm"].pk: row["timing"] for row in page_rows if row["timing"]} == timing
+    for pm_id in timing:
+        record = page_context.pilot_model_record(PilotModel.objects.get(pk=pm_id), police)
+        assert record["pending_timing"] == timing[pm_id]
+    inbox_rows = []
+    for who in ("police", "finance", "leader"):
+        inbox = page_context.inbox_for(province[who])
+        rows = inbox.mine + inbox.queued + inbox.others
+        inbox_rows += rows
+        lefts = [row.timing.working_days_left for row in inbox.queued if row.timing is not None]
+        assert lefts == sorted(lefts), f"{who}: the most overdue step first"
+    assert {row.pilot_model.pk: row.timing for row in inbox_rows if row.timing} == timing
+
+    # Late steps: the predicate, the query, the dashboard panel and the reminders.
+    late = {s.pilot_model_id: s for s in pending if step_clock.is_late(s, today)}
+    roles = {"police", "finance"}
+    assert {routing.ROUTES[s.kind].decided_by for s in late.values()} >= roles, (
+        "the demo is late at both"
+    )
+    assert set(
+        ApprovalStep.objects.filter(step_clock.late_q(today)).values_list(
+            "pilot_model_id", flat=True
+        )
+    ) == set(late)
+    panel = dashboard_summary(police)["late_steps"]
+    assert panel["total"] == len(late)
+    by_role = Counter(routing.ROUTES[s.kind].decided_by for s in late.values())
+    assert {r["role"]: r["count"] for r in panel["by_agency"] if r["count"]} == dict(by_role)
+    assert [r["id"] for r in panel["steps"]] == sorted(
+        late, key=lambda pk: (timing[pk].due_date, late[pk].pilot_model.number)
+    )  # type: ignore[union-attr]
+    reminded = {
+        n.pilot_model.pk for n in step_notices_for(today) if n.kind == ReminderKind.STEP_LATE
+    }
+    assert reminded == set(late)
+
+    # Steps decided late, per deciding agency: the predicate, the report's figures, its workbook.
+    decided = ApprovalStep.objects.filter(outcome__in=DECIDED).select_related(
+        "decided_by__official__agency"
+    )
+    late_by_agency = Counter(
+        s.decided_by.official.agency.code for s in decided if step_clock.decided_late(s)
+    )
+    report = accountability_context(police)
+    assert {r["agency"]["code"]: r["late"] for r in report["decided_late"] if r["late"]} == dict(
+        late_by_agency
+    )
+    assert sum(late_by_agency.values()) >= 1, "the demo has a step decided late"
+    sheet = workbook(accountability_workbook(report))["Quyết định trễ hạn"]
+    assert {
+        row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] and row[3]
+    } == dict(late_by_agency)
+
+    # Durations in working days: the bottlenecks' median per step kind.
+    spans: dict[str, list[int]] = {}
+    for s in ApprovalStep.objects.exclude(outcome=Outcome.CLOSED):
+        spans.setdefault(s.kind, []).append(
+            step_clock.working_days_taken(s.submitted_at, s.decided_at or now)
+        )
+    by_kind = {r["key"]: r for r in dashboard_summary(police)["bottlenecks"]["steps"]}
+    for kind, values in spans.items():
+        assert by_kind[kind]["median_wdays"] == round(statistics.median(values), 1), kind
+        assert by_kind[kind]["max_wdays"] == max(values), kind

@@ -40,6 +40,17 @@ class StepSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
 
 
+class OpenStepSerializer(StepSerializer):
+    """The pending step with its time limit (issue 14), counted in working days."""
+
+    due_date = serializers.DateField(
+        allow_null=True, help_text="Null for a step without a time limit."
+    )
+    working_days_left = serializers.IntegerField(
+        allow_null=True, help_text="Working days until the due date; 0 on it, negative when late."
+    )
+
+
 class DecidedStepSerializer(StepSerializer):
     decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
@@ -140,10 +151,20 @@ class PilotModelSerializer(serializers.Serializer):
             "approved": rules.approved_total(rounds),
         }
 
-    @extend_schema_field(StepSerializer(allow_null=True))
+    @cached_property
+    def step_clock(self) -> rules.StepClock:
+        return rules.step_clock()
+
+    @extend_schema_field(OpenStepSerializer(allow_null=True))
     def get_open_step(self, pm: PilotModel) -> dict[str, Any] | None:
         step = _open_step(pm)
-        return dict(StepSerializer(step).data) if step else None
+        if step is None:
+            return None
+        timing = self.step_clock.timing(step, self.today)
+        return dict(StepSerializer(step).data) | {
+            "due_date": timing.due_date.isoformat() if timing else None,
+            "working_days_left": timing.working_days_left if timing else None,
+        }
 
     @extend_schema_field(DecidedStepSerializer(allow_null=True))
     def get_last_step(self, pm: PilotModel) -> dict[str, Any] | None:

@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 TARGETS = {
+    # The first round's targets against the bare floor, printed for comparison.
     "transition_ratio": {"sqlite": 6.0, "postgres": 4.0},
-    "transition_queries": 10,
+    "transition_minimal_ratio": {"sqlite": 4.0, "postgres": 3.0},
+    "transition_queries": 12,
+    "transition_scale_ratio": 1.2,
     "page_queries": 12,
     "dashboard_ratio": 3.0,
     "report_ratio_38": 1.3,
     "report_peak_mib_2500": 500.0,
-    "audit_ratio": 3.0,
+    "audit_ratio": 1.5,
 }
 
 
@@ -42,28 +45,52 @@ def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, s
     add("ratios are ours ÷ floor in time (lower is better)")
     add("")
 
-    add("transition: approve_funding through the service vs one UPDATE + one INSERT per transaction")
-    add(f"  {'database':<10} {'ours/s':>8} {'floor/s':>9} {'ratio':>7} {'target':>7} {'queries':>8} {'target':>7}")
+    add("transition: approve_funding through the service vs the minimal floor (its own statements by hand in SQL)")
+    add("  and vs the bare floor (one UPDATE + one INSERT per transaction; the first round's ratio, for comparison)")
+    add(
+        f"  {'database':<10} {'ours/s':>8} {'minimal/s':>10} {'ratio':>7} {'target':>7} {'bare/s':>9} {'ratio':>7} "
+        f"{'queries':>8} {'target':>7}"
+    )
+    transition = results.get("transition") or {}
     for backend in ("sqlite", "postgres"):
-        row = (results.get("transition") or {}).get(backend)
+        row = transition.get(backend)
         if row is None:
             add(f"  {backend:<10} — {reasons.get(f'transition.{backend}', 'not measured')}")
             continue
-        target = TARGETS["transition_ratio"][backend]
+        target = TARGETS["transition_minimal_ratio"][backend]
+        queries_target = TARGETS["transition_queries"]
         extra = extras.get(f"transition.{backend}") or {}
+        minimal = row.get("minimal_ratio")
+        met = minimal is not None and minimal <= target and row["queries_per_action"] <= queries_target
         add(
-            f"  {backend:<10} {_num(row['ours_per_s']):>8} {_num(row['floor_per_s']):>9} {_num(row['ratio'], 2):>7} "
-            f"{'≤ ' + str(target):>7} {row['queries_per_action']:>8} {'≤ 10':>7}"
-            f"{_mark(row['ratio'] <= target and row['queries_per_action'] <= TARGETS['transition_queries'])}"
+            f"  {backend:<10} {_num(row['ours_per_s']):>8} {_num(row.get('minimal_floor_per_s')):>10} "
+            f"{_num(minimal, 2):>7} {'≤ ' + str(target):>7} {_num(row['floor_per_s']):>9} {_num(row['ratio'], 2):>7} "
+            f"{row['queries_per_action']:>8} {'≤ ' + str(queries_target):>7}{_mark(met)}"
         )
         if extra:
             add(
-                f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('floor_ms')} ms per action; "
+                f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('minimal_floor_ms')} ms (minimal) and "
+                f"{extra.get('floor_ms')} ms (bare) per action; "
                 f"{extra.get('statements_with_tx_control')} statements with BEGIN/SAVEPOINT/COMMIT"
             )
     breakdown = (extras.get("transition.postgres") or extras.get("transition.sqlite") or {}).get("breakdown")
     if breakdown:
         add("  where one approve_funding's queries go: " + ", ".join(f"{k} ×{n}" for k, n in breakdown))
+    for backend in ("sqlite", "postgres"):
+        big = transition.get(f"{backend}_100000")
+        if big is None:
+            add(f"  {backend} at 100,000 models — {reasons.get(f'transition.{backend}_100000', 'not measured')}")
+            continue
+        scale = big.get("scale_ratio")
+        limit = TARGETS["transition_scale_ratio"]
+        add(
+            f"  {backend} at {big['models']:,} models: {_num(big['ours_per_s'])}/s, {big['queries_per_action']} queries; "
+            f"time ÷ small database {_num(scale, 2)} (target ≤ {limit}){_mark(None if scale is None else scale <= limit)}"
+        )
+        scans = big.get("sequential_scans") or []
+        add(f"    full scans in EXPLAIN of the action's statements: {'none' if not scans else len(scans)}")
+        for scan in scans:
+            add(f"      {scan}")
     add("")
 
     http = results.get("http_transition")
@@ -138,15 +165,20 @@ def render(results: dict[str, Any], extras: dict[str, Any], reasons: dict[str, s
     add("")
 
     audit = results.get("audit_verify")
-    add("audit_verify: approvals.audit.verify() vs sha256 over the same canonical bytes")
+    add("audit_verify: approvals.audit.verify() vs fetching the same rows (raw cursor) + sha256 over their canonical bytes")
     if audit is None:
         add(f"  — {reasons.get('audit_verify', 'not measured')}")
     else:
         aextra = extras.get("audit_verify") or {}
         add(
             f"  {audit['entries']:,} entries on {aextra.get('database')}: {audit['per_s']:,}/s vs {audit['floor_per_s']:,}/s, "
-            f"ratio {audit['ratio']} (target ≤ 3){_mark(audit['ratio'] <= TARGETS['audit_ratio'])}"
+            f"ratio {audit['ratio']} (target ≤ {TARGETS['audit_ratio']}){_mark(audit['ratio'] <= TARGETS['audit_ratio'])}"
         )
+        add(
+            f"  {aextra.get('verify_s')} s vs {aextra.get('fetch_s')} s fetch + {aextra.get('hash_s')} s hash; "
+            f"against the hash alone (the first round's floor): ratio {audit.get('hash_only_ratio')}"
+        )
+        add(f"  verify_audit --since-anchor, 1,000 entries after a verified anchor: {audit.get('since_anchor_1000_s')} s")
     add("")
 
     peer = results.get("peer_viewflow")

@@ -5,9 +5,10 @@
 - overdue by more than 30 days → also every leader.
 
 Each (model, kind, recipient, day) is recorded in ``Reminder`` before its
-mail goes out, under a unique constraint, so a second run on the same day
-sends nothing twice.  A mail that fails gives its row back, so the next run
-retries it.  The mail is sent outside any transaction.
+mail is queued, under a unique constraint, so a second run on the same day
+sends nothing twice.  The django-tasks worker sends it (``mail``), trying a
+refused message again later; one it gives up on gives its row back, so the
+next run retries it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
 
 from approvals import clock
 from approvals.roles import Role
 
-from . import rules
+from . import mail, rules
 from .models import PilotModel, Reminder, ReminderKind
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ class Outcome:
     sent: int
     already_sent: int
     failed: int
+    queued: int = 0  # handed to the worker, not sent yet
+
+
+class ReminderNotSent(RuntimeError):
+    """The mail server refused a reminder and no try is left: its row was given back."""
 
 
 def _leader_emails() -> list[str]:
@@ -119,9 +126,9 @@ def _claim(notice: Notice, day: dt.date) -> Reminder | None:
 
 
 def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outcome:
-    """Send the day's reminders once; a rerun the same day sends nothing again."""
+    """Queue the day's reminders once; a rerun the same day queues nothing again."""
     day = day or clock.today()
-    sent = already = failed = 0
+    sent = already = failed = queued = 0
     with translation.override(settings.LANGUAGE_CODE):
         for notice in notices_for(day):
             if dry_run:
@@ -135,12 +142,36 @@ def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outc
                 already += 1
                 continue
             subject, body = _message(notice)
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.recipient], fail_silently=False)
-            except Exception:  # give the row back so the next run retries
-                log.exception("reminder to %s about model %s failed", notice.recipient, notice.pilot_model.number)
-                Reminder.objects.filter(pk=row.pk).delete()
+            result = send_reminder.enqueue(row.pk, subject, body, notice.recipient, 1)
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                sent += 1
+            elif result.status == TaskResultStatus.FAILED:
+                log.warning("reminder to %s about model %s not sent", notice.recipient, notice.pilot_model.number)
                 failed += 1
-                continue
-            sent += 1
-    return Outcome(sent=sent, already_sent=already, failed=failed)
+            else:
+                queued += 1
+    return Outcome(sent=sent, already_sent=already, failed=failed, queued=queued)
+
+
+@task()
+def send_reminder(reminder_id: int, subject: str, body: str, recipient: str, attempt: int) -> None:
+    """The worker's half: send one reminder; when the last try fails, give its row back."""
+    gave_up = False
+
+    def give_back() -> None:
+        nonlocal gave_up
+        gave_up = True
+        Reminder.objects.filter(pk=reminder_id).delete()
+
+    mail.send(
+        subject,
+        body,
+        [recipient],
+        attempt=attempt,
+        on_give_up=give_back,
+        retry=send_reminder,
+        retry_args=[reminder_id, subject, body, recipient],
+        deliver=send_mail,
+    )
+    if gave_up:
+        raise ReminderNotSent(f"reminder {reminder_id} to {recipient} not sent; the next run retries it")

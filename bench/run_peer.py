@@ -8,7 +8,6 @@ in-step check add on top of viewflow's own task completion.
 from __future__ import annotations
 
 import os
-
 from typing import Any
 
 from bench import harness

@@ -160,11 +160,16 @@ def model_open_tasks(
 def assert_in_step(pilot_model: PilotModel) -> None:
     """The open tasks of the main process and of every extra round are what the state implies.
 
-    Reads the database: the process, the pending step and the open tasks of
-    all the model's processes (``model_open_tasks``, index lookups at any
-    size).  ``services.pipeline`` checks the same from what the action wrote
-    instead (``Writes.assert_in_step``).
+    Inside an action's ``recording`` of this model it checks from what was
+    read under the lock and what the action wrote (``Writes.assert_in_step``).
+    Elsewhere it reads the database: the process, the pending step and the
+    open tasks of all the model's processes (``model_open_tasks``, index
+    lookups at any size).
     """
+    writes = _WRITES.get()
+    if writes is not None and writes.pilot_model is pilot_model:
+        writes.assert_in_step()
+        return
     process = pilot_model.process
     if process is None:
         raise OutOfStep(f"model {pilot_model.number} has no process")

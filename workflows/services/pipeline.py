@@ -214,7 +214,7 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
         pilot_model.last_action_at = ctx.now
         pilot_model.save()
         spec.advance(ctx)
-        writes.assert_in_step()
+        flow_sync.assert_in_step(pilot_model)  # from ``writes``: no read
     # Last, so the chain head stays locked for as short a time as possible.
     audit.append(
         action=spec.event,

@@ -270,3 +270,26 @@ class CalendarDay(models.Model):
     @property
     def is_working(self) -> bool:
         return self.kind == CalendarDayKind.MAKEUP_WORKDAY
+
+
+class VerifiedAnchor(models.Model):
+    """A chain head that ``verify_audit`` recomputed and found intact.
+
+    ``verify_audit --since-anchor`` starts from the latest one: it checks
+    that its entry still has this hash and recomputes only what came after,
+    so a routine check costs what was appended since.  It is a shortcut for
+    routine runs, not a guarantee: the full check and the seq and hash
+    printed on paper reports (``--anchor``) remain that.
+    """
+
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-seq", "-id"]
+        verbose_name = _("mốc đã kiểm tra")
+        verbose_name_plural = _("mốc đã kiểm tra")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

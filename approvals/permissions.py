@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import F
+
 from .models import Official
-from .roles import ADDRESS_READERS, PROVINCE_WIDE, Role, roles_of
+from .roles import ADDRESS_READERS, PROVINCE_WIDE, Role, remember_roles, roles_of
 
 
 def official_of(user: Any) -> Any | None:
@@ -31,6 +33,30 @@ def official_of(user: Any) -> Any | None:
     official = Official.objects.select_related("agency").filter(user_id=user.pk).first()
     relation.set_cached_value(user, official)
     return official
+
+
+def load_actor(user: Any) -> None:
+    """Read the user's roles and post (with its agency) in one query, and keep both on the user.
+
+    An action asks for both (who may act, the audit entry's agency); read
+    apart they cost two queries.  A user without a post falls back to the
+    two lazy reads.
+    """
+    if not getattr(user, "pk", None) or hasattr(user, "_pilot06_roles"):
+        return
+    descriptor = getattr(type(user), "official", None)
+    relation = getattr(descriptor, "related", None)
+    if relation is None or relation.is_cached(user):
+        return
+    rows = list(
+        Official.objects.select_related("agency")
+        .filter(user_id=user.pk)
+        .annotate(group_name=F("user__groups__name"))
+    )
+    if not rows:
+        return
+    relation.set_cached_value(user, rows[0])
+    remember_roles(user, (row.group_name for row in rows if row.group_name is not None))
 
 
 def agency_id_of(user: Any) -> int | None:

@@ -45,12 +45,18 @@ def roles_of(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_pilot06_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if getattr(user, "is_superuser", False):
-            names.add(Role.ADMIN.value)
-        cached = frozenset(name for name in names if name in KNOWN_ROLES)
-        user._pilot06_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user: Any, group_names: Any) -> frozenset[str]:
+    """Keep the roles named by ``group_names`` on the user (a superuser is also admin)."""
+    names = set(group_names)
+    if getattr(user, "is_superuser", False):
+        names.add(Role.ADMIN.value)
+    roles = frozenset(name for name in names if name in KNOWN_ROLES)
+    user._pilot06_roles = roles
+    return roles
 
 
 def forget_roles(user: Any) -> None:

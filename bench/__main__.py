@@ -33,6 +33,14 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 FIGURES: list[tuple[str, str, str, int, list[str]]] = [
     ("transition.sqlite", "bench.run_transition", "sqlite", 600, []),
     ("transition.postgres", "bench.run_transition", "postgres", 600, []),
+    ("transition.sqlite_100000", "bench.run_transition", "sqlite", 2400, ["--models", "100000"]),
+    (
+        "transition.postgres_100000",
+        "bench.run_transition",
+        "postgres",
+        2400,
+        ["--models", "100000"],
+    ),
     ("peer_viewflow", "bench.run_peer", "postgres-or-sqlite", 600, []),
     ("audit_verify", "bench.run_audit", "postgres-or-sqlite", 600, []),
     ("http_transition", "bench.run_http", "postgres", 600, []),
@@ -46,6 +54,11 @@ QUICK_ARGS = {
     "bench.run_http": ["--per-client", "5"],
     "bench.run_pages": ["--sizes", "38,500"],
     "bench.run_report": ["--sizes", "38"],
+}
+# A quick run grows the "100,000-model" figures only this far.
+QUICK_ARGS_BY_KEY = {
+    "transition.sqlite_100000": ["--models", "2500"],
+    "transition.postgres_100000": ["--models", "2500"],
 }
 
 
@@ -122,7 +135,11 @@ def main() -> int:
                     )
                     continue
                 db = backend.fresh(key.replace(".", "_"))
-                more = QUICK_ARGS.get(module, []) if args.quick else []
+                more = (
+                    [*QUICK_ARGS.get(module, []), *QUICK_ARGS_BY_KEY.get(key, [])]
+                    if args.quick
+                    else []
+                )
                 print(f"== {key} on {name}", file=sys.stderr, flush=True)
                 outcome = children.run(
                     module, ["--db", db, *extra, *more], env=env, timeout_s=timeout
@@ -168,12 +185,16 @@ def _assemble(
         outcome = outcomes.get(key)
         return outcome.get("figure") if outcome else None
 
+    transition: dict[str, Any] = {}
+    for backend in ("sqlite", "postgres"):
+        small, big = figure(f"transition.{backend}"), figure(f"transition.{backend}_100000")
+        if big is not None and small is not None:
+            # Time per action at 100,000 models ÷ time per action on the small database.
+            big = {**big, "scale_ratio": round(small["ours_per_s"] / big["ours_per_s"], 2)}
+        transition[backend], transition[f"{backend}_100000"] = small, big
     results: dict[str, Any] = {
         "machine": machine.describe(pg_version),
-        "transition": {
-            "sqlite": figure("transition.sqlite"),
-            "postgres": figure("transition.postgres"),
-        },
+        "transition": transition,
         "http_transition": figure("http_transition"),
         "pages": figure("pages"),
         "report_pdf": figure("report_pdf"),

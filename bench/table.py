@@ -9,14 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 TARGETS = {
+    # The first round's targets against the bare floor, printed for comparison.
     "transition_ratio": {"sqlite": 6.0, "postgres": 4.0},
-    "transition_queries": 10,
+    "transition_minimal_ratio": {"sqlite": 4.0, "postgres": 3.0},
+    "transition_queries": 12,
+    "transition_scale_ratio": 1.2,
     "page_queries": 12,
     "dashboard_ratio": 3.0,
+    "dashboard_cold_ratio": 5.0,
+    "inbox_scale_ratio": 3.0,
     "report_ratio_38": 1.3,
     "report_peak_mib_2500": 500.0,
-    "audit_ratio": 3.0,
+    "audit_ratio": 1.5,
 }
+
+
+# A table of at most this many rows (agencies, roles, the chain head) is
+# read whole by the planner whatever its indexes: not a scan that grows.
+SMALL_TABLE_ROWS = 1000
+
+
+def _rows_of(scan: str) -> int | None:
+    """The row count in ``"table (1,234 rows): SQL"``."""
+    try:
+        return int(scan.split("(", 1)[1].split(" rows", 1)[0].replace(",", ""))
+    except (IndexError, ValueError):
+        return None
 
 
 def _mark(ok: bool | None) -> str:
@@ -48,26 +66,39 @@ def render(
     add("")
 
     add(
-        "transition: approve_funding through the service vs one UPDATE + one INSERT per transaction"
+        "transition: approve_funding through the service vs the minimal floor (its own statements by hand in SQL)"
     )
     add(
-        f"  {'database':<10} {'ours/s':>8} {'floor/s':>9} {'ratio':>7} {'target':>7} {'queries':>8} {'target':>7}"
+        "  and vs the bare floor (one UPDATE + one INSERT per transaction; the first round's ratio, for comparison)"
     )
+    add(
+        f"  {'database':<10} {'ours/s':>8} {'minimal/s':>10} {'ratio':>7} {'target':>7} {'bare/s':>9} {'ratio':>7} "
+        f"{'queries':>8} {'target':>7}"
+    )
+    transition = results.get("transition") or {}
     for backend in ("sqlite", "postgres"):
-        row = (results.get("transition") or {}).get(backend)
+        row = transition.get(backend)
         if row is None:
             add(f"  {backend:<10} — {reasons.get(f'transition.{backend}', 'not measured')}")
             continue
-        target = TARGETS["transition_ratio"][backend]
+        target = TARGETS["transition_minimal_ratio"][backend]
+        queries_target = TARGETS["transition_queries"]
         extra = extras.get(f"transition.{backend}") or {}
+        minimal = row.get("minimal_ratio")
+        met = (
+            minimal is not None
+            and minimal <= target
+            and row["queries_per_action"] <= queries_target
+        )
         add(
-            f"  {backend:<10} {_num(row['ours_per_s']):>8} {_num(row['floor_per_s']):>9} {_num(row['ratio'], 2):>7} "
-            f"{'≤ ' + str(target):>7} {row['queries_per_action']:>8} {'≤ 10':>7}"
-            f"{_mark(row['ratio'] <= target and row['queries_per_action'] <= TARGETS['transition_queries'])}"
+            f"  {backend:<10} {_num(row['ours_per_s']):>8} {_num(row.get('minimal_floor_per_s')):>10} "
+            f"{_num(minimal, 2):>7} {'≤ ' + str(target):>7} {_num(row['floor_per_s']):>9} {_num(row['ratio'], 2):>7} "
+            f"{row['queries_per_action']:>8} {'≤ ' + str(queries_target):>7}{_mark(met)}"
         )
         if extra:
             add(
-                f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('floor_ms')} ms per action; "
+                f"  {'':<11}{extra.get('ours_ms')} ms vs {extra.get('minimal_floor_ms')} ms (minimal) and "
+                f"{extra.get('floor_ms')} ms (bare) per action; "
                 f"{extra.get('statements_with_tx_control')} statements with BEGIN/SAVEPOINT/COMMIT"
             )
     breakdown = (extras.get("transition.postgres") or extras.get("transition.sqlite") or {}).get(
@@ -78,6 +109,36 @@ def render(
             "  where one approve_funding's queries go: "
             + ", ".join(f"{k} ×{n}" for k, n in breakdown)
         )
+    for backend in ("sqlite", "postgres"):
+        big = transition.get(f"{backend}_100000")
+        if big is None:
+            add(
+                f"  {backend} at 100,000 models — {reasons.get(f'transition.{backend}_100000', 'not measured')}"
+            )
+            continue
+        scale = big.get("scale_ratio")
+        limit = TARGETS["transition_scale_ratio"]
+        add(
+            f"  {backend} at {big['models']:,} models: {_num(big['ours_per_s'])}/s, {big['queries_per_action']} queries; "
+            f"time ÷ small database {_num(scale, 2)} (target ≤ {limit}){_mark(None if scale is None else scale <= limit)}"
+        )
+        scans = big.get("sequential_scans") or []
+        small = [
+            scan
+            for scan in scans
+            if _rows_of(scan) is not None and _rows_of(scan) <= SMALL_TABLE_ROWS
+        ]  # type: ignore[operator]
+        large = [scan for scan in scans if scan not in small]
+        add(
+            f"    sequential scans in EXPLAIN of the action's statements on tables that grow: {len(large) or 'none'}"
+        )
+        for scan in large:
+            add(f"      {scan}")
+        if small:
+            tables = sorted({scan.split(":", 1)[0] for scan in small})
+            add(
+                f"    and on small fixed tables, where the planner prefers them to an index: {', '.join(tables)}"
+            )
     add("")
 
     http = results.get("http_transition")
@@ -132,12 +193,38 @@ def render(
                     verdict = len(set(counts)) == 1 and max(counts) <= TARGETS["page_queries"]
                 label = name if path == chosen or chosen is None else ""
                 add(f"  {label:<12} {path:<24} " + " ".join(cells) + _mark(verdict))
+                if any("cold_ms" in (by_size.get(s) or {}) for s in sizes):
+                    cold_cells = []
+                    for s in sizes:
+                        r = by_size.get(s) or {}
+                        cold = (
+                            f"{_num(r.get('cold_ms'))} ({r.get('cold_queries', '—')})"
+                            if "cold_ms" in r
+                            else "—"
+                        )
+                        cold_cells.append(f"{cold:>15}")
+                    add(f"  {'':<12} {'  cold (after an action)':<24} " + " ".join(cold_cells))
             if pages.get(name) is None:
                 add(f"  {name:<12} — {(page_extra.get('reasons') or {}).get(name, 'not measured')}")
         ratio = pages.get("dashboard_vs_floor_ratio_100000")
+        floor_text = (
+            f"SELECT state, COUNT(*) … GROUP BY state ({_num(page_extra.get('floor_ms'), 2)} ms)"
+        )
         add(
-            f"  dashboard ÷ SELECT state, COUNT(*) … GROUP BY state ({_num(page_extra.get('floor_ms'), 2)} ms) "
-            f"at {int(sizes[-1]):,}: {_num(ratio, 1)} (target ≤ 3){_mark(None if ratio is None else ratio <= 3)}"
+            f"  dashboard warm ÷ {floor_text} at {int(sizes[-1]):,}: {_num(ratio, 1)} "
+            f"(target ≤ {TARGETS['dashboard_ratio']}){_mark(None if ratio is None else ratio <= TARGETS['dashboard_ratio'])}"
+        )
+        cold = pages.get("dashboard_cold_vs_floor_ratio_100000")
+        limit = TARGETS["dashboard_cold_ratio"]
+        add(
+            f"  dashboard cold ÷ the same floor at {int(sizes[-1]):,}: {_num(cold, 1)} (target ≤ {limit})"
+            f"{_mark(None if cold is None else cold <= limit)}"
+        )
+        inbox_ratio = pages.get("inbox_scale_ratio")
+        limit = TARGETS["inbox_scale_ratio"]
+        add(
+            f"  inbox at {int(sizes[-1]):,} ÷ inbox at {int(sizes[0]):,}: {_num(inbox_ratio, 2)} (target ≤ {limit})"
+            f"{_mark(None if inbox_ratio is None else inbox_ratio <= limit)}"
         )
     add("")
 
@@ -163,14 +250,23 @@ def render(
     add("")
 
     audit = results.get("audit_verify")
-    add("audit_verify: approvals.audit.verify() vs sha256 over the same canonical bytes")
+    add(
+        "audit_verify: approvals.audit.verify() vs fetching the same rows (raw cursor) + sha256 over their canonical bytes"
+    )
     if audit is None:
         add(f"  — {reasons.get('audit_verify', 'not measured')}")
     else:
         aextra = extras.get("audit_verify") or {}
         add(
             f"  {audit['entries']:,} entries on {aextra.get('database')}: {audit['per_s']:,}/s vs {audit['floor_per_s']:,}/s, "
-            f"ratio {audit['ratio']} (target ≤ 3){_mark(audit['ratio'] <= TARGETS['audit_ratio'])}"
+            f"ratio {audit['ratio']} (target ≤ {TARGETS['audit_ratio']}){_mark(audit['ratio'] <= TARGETS['audit_ratio'])}"
+        )
+        add(
+            f"  {aextra.get('verify_s')} s vs {aextra.get('fetch_s')} s fetch + {aextra.get('hash_s')} s hash; "
+            f"against the hash alone (the first round's floor): ratio {audit.get('hash_only_ratio')}"
+        )
+        add(
+            f"  verify_audit --since-anchor, 1,000 entries after a verified anchor: {audit.get('since_anchor_1000_s')} s"
         )
     add("")
 

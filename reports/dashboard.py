@@ -20,18 +20,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    F,
     IntegerField,
     Q,
     QuerySet,
     Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +36,7 @@ from approvals import audit, clock
 from approvals.permissions import agency_id_of, sees_province
 from approvals.roles import Role, roles_of
 from workflows import rules
+from workflows.counting import count_each
 from workflows.models import (
     PilotModel,
 )
@@ -68,19 +66,17 @@ def _flags(moment: Moment, stuck_days: int, clock: rules.StepClock) -> dict[str,
 
 
 def _counts(scope: QuerySet[PilotModel], flags: dict[str, Q]) -> dict[str, int]:
-    """States, the three definitions and blockers by reason: one query."""
-    aggregates: dict[str, Any] = {
-        f"state:{s}": Count("pk", filter=Q(state=s)) for s in State.values
-    }
+    """States, the three definitions and blockers by reason: one query, each count through its own index."""
+    filters: dict[str, Q] = {f"state:{s}": Q(state=s) for s in State.values}
     for name in ("overdue", "due_soon", "stuck"):
-        aggregates[name] = Count("pk", filter=flags[name])
+        filters[name] = flags[name]
     for reason in BlockerReason.values:
-        aggregates[f"blocker:{reason}"] = Count("pk", filter=rules.blocked_q(reason))
-    aggregates["blocked"] = Count("pk", filter=rules.blocked_q())
+        filters[f"blocker:{reason}"] = rules.blocked_q(reason)
+    filters["blocked"] = rules.blocked_q()
     for name in flags:
         if name.startswith("late:"):
-            aggregates[name] = Count("pk", filter=flags[name])
-    return {key: int(value or 0) for key, value in scope.aggregate(**aggregates).items()}
+            filters[name] = flags[name]
+    return count_each(scope, filters)
 
 
 def _model_row(row: Mapping[str, Any], agencies: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -107,66 +103,101 @@ def _attention(
 ) -> dict[str, list[dict[str, Any]]]:
     """The first ``limit`` overdue, due-soon and stuck models, in one query.
 
-    Window ranks pick the top of each list inside the database; a lane
-    offset keeps models outside a list from ranking into it.
+    Three ordered, limited reads glued with UNION ALL: each walks the
+    partial index of open models in its own order (deadline, or last
+    action) and stops after ``limit`` rows, so the cost does not grow with
+    the number of models in each list.
     """
-    far = 10**9
-    lane = Case(
-        When(flags["overdue"], then=Value(0)),
-        When(flags["due_soon"], then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    idle = Case(When(flags["stuck"], then=Value(0)), default=Value(1), output_field=IntegerField())
-    rows = (
-        scope.filter(flags["overdue"] | flags["due_soon"] | flags["stuck"])
-        .annotate(
-            lane=lane,
-            idle_lane=idle,
-            by_deadline=Window(
-                RowNumber(), partition_by=[lane], order_by=[F("deadline").asc(), F("number").asc()]
-            )
-            + Case(When(lane=2, then=Value(far)), default=Value(0), output_field=IntegerField()),
-            by_idle=Window(
-                RowNumber(),
-                partition_by=[idle],
-                order_by=[F("last_action_at").asc(), F("number").asc()],
-            )
-            + Case(
-                When(idle_lane=1, then=Value(far)), default=Value(0), output_field=IntegerField()
-            ),
-        )
-        .filter(Q(by_deadline__lte=limit) | Q(by_idle__lte=limit))
-        .values(
-            "pk",
-            "number",
-            "title",
-            "is_sample",
-            "state",
-            "deadline",
-            "last_action_at",
-            "lead_agency_id",
-            "lane",
-            "idle_lane",
-            "by_deadline",
-            "by_idle",
-        )
-    )
     lists: dict[str, list[dict[str, Any]]] = {"overdue": [], "due_soon": [], "stuck": []}
     if limit <= 0:
         return lists
-    for row in rows:
+    columns = (
+        "pk",
+        "number",
+        "title",
+        "is_sample",
+        "state",
+        "deadline",
+        "last_action_at",
+        "lead_agency_id",
+        "lane",
+    )
+
+    def lane(name: str, index: int, *order: str) -> QuerySet[PilotModel, dict[str, Any]]:
+        return (
+            scope.filter(flags[name])
+            .annotate(lane=Value(index, output_field=IntegerField()))
+            .order_by(*order)
+            .values(*columns)[:limit]
+        )
+
+    parts = [
+        lane("overdue", 0, "deadline", "number"),
+        lane("due_soon", 1, "deadline", "number"),
+        lane("stuck", 2, "last_action_at", "number"),
+    ]
+    for row in _union_all(parts, columns):
         item = _model_row(row, agencies)
-        if row["by_deadline"] <= limit and row["lane"] == 0:
+        if row["lane"] == 0:
             lists["overdue"].append({**item, "days": (moment.today - row["deadline"]).days})
-        elif row["by_deadline"] <= limit and row["lane"] == 1:
+        elif row["lane"] == 1:
             lists["due_soon"].append({**item, "days": (row["deadline"] - moment.today).days})
-        if row["by_idle"] <= limit and row["idle_lane"] == 0:
+        else:
             lists["stuck"].append({**item, "days": (moment.now - row["last_action_at"]).days})
     lists["overdue"].sort(key=lambda r: (r["deadline"], r["number"]))
     lists["due_soon"].sort(key=lambda r: (r["deadline"], r["number"]))
     lists["stuck"].sort(key=lambda r: (r["last_action_at"], r["number"]))
     return lists
+
+
+def _union_all(
+    parts: list[QuerySet[PilotModel, dict[str, Any]]], columns: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Rows of ordered, limited querysets glued with UNION ALL (each wrapped, as SQLite requires)."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for index, part in enumerate(parts):
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # a scope that holds nothing (an administrator's): no rows
+            continue
+        selects.append(f"SELECT * FROM ({sql}) AS lane{index}")
+        params.extend(part_params)
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        converters = _converters(parts[0])
+        return [
+            {
+                name: convert(value)
+                for name, convert, value in zip(columns, converters, row, strict=True)
+            }
+            for row in cursor.fetchall()
+        ]
+
+
+def _converters(part: QuerySet[PilotModel, dict[str, Any]]) -> list[Any]:
+    """How each selected column comes back from this backend into Python (dates, datetimes, booleans)."""
+    compiler = part.query.get_compiler(connection=connection)
+    compiler.setup_query()
+    result = []
+    for expression, _sql, _alias in compiler.select:
+        found = compiler.get_converters([expression])
+        if not found:
+            result.append(lambda value: value)
+            continue
+        functions = next(iter(found.values()))[0]
+
+        def convert(
+            value: Any, functions: list[Any] = functions, expression: Any = expression
+        ) -> Any:
+            for function in functions:
+                value = function(value, expression, connection)
+            return value
+
+        result.append(convert)
+    return result
 
 
 def _by_agency(

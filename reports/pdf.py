@@ -8,7 +8,9 @@
   nothing, and could not anyway, because it is escaped first.
 * Layout can be slow on a pathological input, so the layout runs in a
   forked child with a time limit and an address-space cap; the request or
-  the worker gets an error instead of hanging or swelling.
+  the worker gets an error instead of hanging or swelling.  The parent lays
+  out one small page first (``warm_renderer``), so each child starts with
+  the fonts already loaded.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -117,11 +120,37 @@ def _child(html: str, conn: Connection, megabytes: int) -> None:
         conn.close()
 
 
+# A page in the documents' stylesheet and fonts: regular, bold and italic,
+# Vietnamese, in a table, so laying it out loads everything a report uses.
+_WARM_HTML = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+    '<link rel="stylesheet" href="{css}"></head><body><p class="date-line">Nghệ An, ngày 01 tháng 01 năm 2026</p>'
+    '<h2>I. KẾT QUẢ CHUNG</h2><table class="data"><thead><tr><th>Số</th><th>Tên mô hình</th></tr></thead>'
+    "<tbody><tr><td>1</td><td>Khám chữa bệnh bằng CCCD gắn chip</td></tr></tbody></table></body></html>"
+)
+_warm = False
+
+
+def warm_renderer() -> None:
+    """Lay out one small page in this process, once, before the first fork.
+
+    The fonts (fontconfig, FreeType faces, HarfBuzz caches) and WeasyPrint's
+    own stylesheets then sit in this process's memory, and every forked
+    child inherits them warm instead of loading them again for each
+    document.  The child keeps its time limit and its memory cap.
+    """
+    global _warm
+    if not _warm:
+        _warm = True
+        layout(_WARM_HTML.format(css=static("reports/document.css")))
+
+
 def html_to_pdf(html: str, *, timeout: float | None = None) -> bytes:
     """Lay out ``html`` in a forked child with a time limit; inline where fork is unavailable."""
     timeout = float(timeout if timeout is not None else settings.PILOT06_PDF_TIMEOUT_SECONDS)
     if not settings.PILOT06_PDF_ISOLATE or "fork" not in multiprocessing.get_all_start_methods():
         return layout(html)
+    warm_renderer()
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(html, writer, int(settings.PILOT06_PDF_MEMORY_MB)))

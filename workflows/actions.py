@@ -72,6 +72,9 @@ class Context:
     process: Any = None
     # The step this action decided, so its submitter can be told.
     decided: ApprovalStep | None = None
+    # Whether the model has an open entered blocker, read with the lock
+    # (None when not read): an action that clears one skips its UPDATE if not.
+    blocked: bool | None = None
     after_commit: list[OnCommit] = field(default_factory=list)
     # What validate() and execute() hand on to advance(): specs are shared
     # singletons, so per-call values never go on self.

@@ -8,13 +8,17 @@ and revive views bypass the services, so every node here switches them off.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process
 
 from approvals.backends import agency_permission, role_permission
@@ -27,10 +31,33 @@ from .task_wrappers import decision_view_path
 # Named by path: the page sits above the services, which sit above the flows.
 DECISION_VIEW = "workflows.task_views.DecisionView"
 
-# Wait in the database for the process row, once; a timeout is a conflict.
-# The default select_for_update_lock (nowait=True) retries inside our own
-# atomic block and ends in "current transaction is aborted" on PostgreSQL.
-PROCESS_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
+
+class ProcessLock(lock.SelectForUpdateLock):  # type: ignore[misc]
+    """Wait in the database for the process row, once; a timeout is a conflict.
+
+    The default select_for_update_lock (nowait=True) retries inside our own
+    atomic block and ends in "current transaction is aborted" on PostgreSQL.
+    A database without row locks (SQLite) takes its one write lock at BEGIN
+    IMMEDIATE, which already serialises every writer: no query is sent.
+    viewflow's own lock would add a savepoint and, on SQLite, a useless read.
+    """
+
+    @contextmanager
+    def __call__(self, flow_class: Any, process_pk: Any) -> Iterator[None]:
+        # No savepoint of its own: a failure inside fails the caller's whole
+        # transaction anyway (the services and viewflow's task views alike).
+        with transaction.atomic(savepoint=False):
+            if connection.features.has_select_for_update:
+                try:
+                    Process.objects.filter(pk=process_pk).select_for_update(
+                        nowait=self.nowait
+                    ).exists()
+                except DatabaseError:
+                    raise FlowLockFailed(f"Lock failed for {flow_class}") from None
+            yield
+
+
+PROCESS_LOCK = ProcessLock(nowait=False, attempts=1)
 
 
 class _NoBypass:

@@ -91,6 +91,20 @@ class PilotModel(FSMModelMixin, models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gt=0), name="model_number_positive"),
         ]
+        indexes = [
+            # The dashboard's overdue, due-soon and stuck lists read the open
+            # models in these orders and stop after a few rows.
+            models.Index(
+                fields=["deadline", "number"],
+                condition=Q(state__in=_OPEN),
+                name="open_model_deadline",
+            ),
+            models.Index(
+                fields=["last_action_at", "number"],
+                condition=Q(state__in=_OPEN),
+                name="open_model_idle",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Mô hình {self.number}: {self.title}"

@@ -1,20 +1,21 @@
-"""Emails, sent after the commit (SPEC §8).
+"""The e-mails of SPEC §8: who is told what, composed from committed data.
 
-Each function takes ids, re-reads what it needs, and never raises into the
-caller: a mail server that is down must not undo a decision already made.
+Each function takes ids, re-reads what it needs and returns the messages;
+``mail`` sends them from the django-tasks worker, never inside a request,
+and a mail server that is down never undoes a decision already made.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
@@ -24,8 +25,6 @@ from approvals.roles import Role
 
 from .models import PilotModel
 from .routing import OPEN_TASK
-
-log = logging.getLogger(__name__)
 
 
 def _recipients_for_permission(permission: str) -> list[str]:
@@ -42,43 +41,31 @@ def _recipients_for_permission(permission: str) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    except Exception:  # the decision stands; the mail is logged as failed
-        log.exception("could not send %r to %s", subject, recipients)
-
-
-# A task "appears" in the action that creates it; the notice runs right after
-# that commit.  Older open tasks (e.g. the main "deploy" task while an extra
-# funding round is decided) were announced when they appeared.
-NEW_TASK_WINDOW = dt.timedelta(minutes=10)
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    recipients: list[str]
 
 
 def _link(path: str) -> str:
     return settings.PILOT06_BASE_URL.rstrip("/") + path
 
 
-def task_created(pilot_model_id: int) -> None:
-    """Tell the people who must act next that a task waits for them (new tasks only)."""
-    pilot_model = PilotModel.objects.filter(pk=pilot_model_id).first()
-    if pilot_model is None or pilot_model.process_id is None:
-        return
-    since = timezone.now() - NEW_TASK_WINDOW
-    # The new open tasks of the main process, then of the extra rounds, in one read.
-    tasks = (
-        Task.objects.filter(
-            Q(process_id=pilot_model.process_id)
-            | Q(process__funding_request__pilot_model=pilot_model),
-            status__in=OPEN_TASK,
-            created__gte=since,
-        )
-        .select_related("owner")
+def task_created(task_ids: Sequence[int]) -> list[Message]:
+    """Tell the people who must act next that a task waits for them.
+
+    ``task_ids`` are the tasks the action opened (a task already open, like
+    the main "deploy" task while an extra funding round is decided, was
+    announced when it appeared); one done meanwhile is not announced.
+    """
+    tasks = list(
+        Task.objects.filter(pk__in=list(task_ids), status__in=OPEN_TASK)
+        .select_related("owner", "process__pilot_model", "process__funding_request__pilot_model")
         .order_by(
+            # The main process's tasks first, then the extra rounds'.
             Case(
-                When(process_id=pilot_model.process_id, then=Value(0)),
+                When(process__pilot_model__isnull=False, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
@@ -86,8 +73,12 @@ def task_created(pilot_model_id: int) -> None:
             "id",
         )
     )
+    messages: list[Message] = []
     with translation.override(settings.LANGUAGE_CODE):
         for task in tasks:
+            pilot_model = _pilot_model_of(task)
+            if pilot_model is None:
+                continue
             title = str(task.flow_task.task_title or task.flow_task.name)
             facts = {"title": title, "n": pilot_model.number}
             subject = _("[pilot06] Việc cần làm: %(title)s – Mô hình %(n)s") % facts
@@ -105,10 +96,24 @@ def task_created(pilot_model_id: int) -> None:
                 recipients = [task.owner.email]
             else:
                 recipients = _recipients_for_permission(task.owner_permission or "")
-            _send(str(subject), body, recipients)
+            if recipients:
+                messages.append(Message(str(subject), body, recipients))
+    return messages
 
 
-def step_decided(step_id: int) -> None:
+def _pilot_model_of(task: Task) -> PilotModel | None:
+    process = task.process
+    for name in ("pilot_model", "funding_request"):
+        try:
+            related = getattr(process, name)
+        except ObjectDoesNotExist:
+            continue
+        if related is not None:
+            return related if name == "pilot_model" else related.pilot_model
+    return None
+
+
+def step_decided(step_id: int) -> list[Message]:
     """Tell the submitter how their step was decided, with the comment."""
     step = (
         ApprovalStep.objects.filter(pk=step_id)
@@ -116,7 +121,7 @@ def step_decided(step_id: int) -> None:
         .first()
     )
     if step is None or not step.submitted_by.email:
-        return
+        return []
     pm = step.pilot_model
     with translation.override(settings.LANGUAGE_CODE):
         facts = {"kind": step.kind_label, "outcome": step.get_outcome_display(), "n": pm.number}
@@ -135,4 +140,4 @@ def step_decided(step_id: int) -> None:
                 _link(reverse("workflows:detail", kwargs={"pk": pm.pk})),
             ]
         )
-    _send(str(subject), body, [step.submitted_by.email])
+    return [Message(str(subject), body, [step.submitted_by.email])]

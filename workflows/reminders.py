@@ -9,9 +9,10 @@
   also the head of that officer's agency.
 
 Each (model, kind, recipient, day) is recorded in ``Reminder`` before its
-mail goes out, under a unique constraint, so a second run on the same day
-sends nothing twice.  A mail that fails gives its row back, so the next run
-retries it.  The mail is sent outside any transaction.
+mail is queued, under a unique constraint, so a second run on the same day
+sends nothing twice.  The django-tasks worker sends it (``mail``), trying a
+refused message again later; one it gives up on gives its row back, so the
+next run retries it.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
 from viewflow.workflow.models import Task
 
 from approvals import clock
 from approvals.models import AgencyHead, ApprovalStep
 from approvals.roles import Role
 
-from . import routing, rules
+from . import mail, routing, rules
 from .models import PilotModel, Reminder, ReminderKind
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,11 @@ class Outcome:
     sent: int
     already_sent: int
     failed: int
+    queued: int = 0  # handed to the worker, not sent yet
+
+
+class ReminderNotSent(RuntimeError):
+    """The mail server refused a reminder and no try is left: its row was given back."""
 
 
 def _leader_emails() -> list[str]:
@@ -164,17 +171,20 @@ def _task_owners(steps: list[ApprovalStep]) -> dict[int, tuple[str, int | None]]
         .select_related("owner__official", "process__pilot_model", "process__funding_request")
     )
     owners: dict[int, tuple[str, int | None]] = {}
-    for task in tasks:
-        model = _model_id_of_task(task)
+    for open_task in tasks:
+        model = _model_id_of_task(open_task)
         step = by_model.get(model) if model is not None else None
         if (
             step is None
-            or not task.owner.email
-            or task.flow_task.name != routing.ROUTES[step.kind].node
+            or not open_task.owner.email
+            or open_task.flow_task.name != routing.ROUTES[step.kind].node
         ):
             continue
-        official = getattr(task.owner, "official", None)
-        owners[step.pk] = (task.owner.email, official.agency_id if official is not None else None)
+        official = getattr(open_task.owner, "official", None)
+        owners[step.pk] = (
+            open_task.owner.email,
+            official.agency_id if official is not None else None,
+        )
     return owners
 
 
@@ -271,9 +281,9 @@ def _claim(notice: Notice, day: dt.date) -> Reminder | None:
 
 
 def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outcome:
-    """Send the day's reminders once; a rerun the same day sends nothing again."""
+    """Queue the day's reminders once; a rerun the same day queues nothing again."""
     day = day or clock.today()
-    sent = already = failed = 0
+    sent = already = failed = queued = 0
     with translation.override(settings.LANGUAGE_CODE):
         for notice in itertools.chain(notices_for(day), step_notices_for(day)):
             if dry_run:
@@ -292,22 +302,42 @@ def send_reminders(*, day: dt.date | None = None, dry_run: bool = False) -> Outc
                 already += 1
                 continue
             subject, body = _message(notice)
-            try:
-                send_mail(
-                    subject,
-                    body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [notice.recipient],
-                    fail_silently=False,
-                )
-            except Exception:  # give the row back so the next run retries
-                log.exception(
-                    "reminder to %s about model %s failed",
+            result = send_reminder.enqueue(row.pk, subject, body, notice.recipient, 1)
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                sent += 1
+            elif result.status == TaskResultStatus.FAILED:
+                log.warning(
+                    "reminder to %s about model %s not sent",
                     notice.recipient,
                     notice.pilot_model.number,
                 )
-                Reminder.objects.filter(pk=row.pk).delete()
                 failed += 1
-                continue
-            sent += 1
-    return Outcome(sent=sent, already_sent=already, failed=failed)
+            else:
+                queued += 1
+    return Outcome(sent=sent, already_sent=already, failed=failed, queued=queued)
+
+
+@task()
+def send_reminder(reminder_id: int, subject: str, body: str, recipient: str, attempt: int) -> None:
+    """The worker's half: send one reminder; when the last try fails, give its row back."""
+    gave_up = False
+
+    def give_back() -> None:
+        nonlocal gave_up
+        gave_up = True
+        Reminder.objects.filter(pk=reminder_id).delete()
+
+    mail.send(
+        subject,
+        body,
+        [recipient],
+        attempt=attempt,
+        on_give_up=give_back,
+        retry=send_reminder,
+        retry_args=[reminder_id, subject, body, recipient],
+        deliver=send_mail,
+    )
+    if gave_up:
+        raise ReminderNotSent(
+            f"reminder {reminder_id} to {recipient} not sent; the next run retries it"
+        )

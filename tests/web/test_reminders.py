@@ -117,3 +117,24 @@ def test_dry_run_records_nothing(drive: Driver) -> None:
     with at(pm, 2):
         call_command("send_reminders", "--dry-run")
     assert mail.outbox == [] and Reminder.objects.count() == 0
+
+
+def test_with_the_worker_queue_a_reminder_is_recorded_now_and_sent_by_the_worker(
+    drive: Driver, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from workflows import reminders
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    pm = drive.approved()
+    DBTaskResult.objects.all().delete()
+    mail.outbox.clear()
+    with at(pm, -5):
+        outcome = reminders.send_reminders()
+        assert (outcome.queued, outcome.sent, mail.outbox) == (1, 0, [])
+        assert Reminder.objects.count() == 1
+        job = DBTaskResult.objects.get()
+        assert job.task_path == "workflows.reminders.send_reminder"
+        job.task.call(*job.args_kwargs["args"])
+    assert recipients() == ["officer_syt@example.vn"]

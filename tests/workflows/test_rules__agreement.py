@@ -274,3 +274,30 @@ def test_every_reader_agrees_on_time_limits_and_late_steps(province: dict[str, U
     for kind, values in spans.items():
         assert by_kind[kind]["median_wdays"] == round(statistics.median(values), 1), kind
         assert by_kind[kind]["max_wdays"] == max(values), kind
+
+
+def test_the_dashboard_lists_are_the_first_models_each_rule_names(
+    province: dict[str, User],
+) -> None:
+    """The overdue, due-soon and stuck lists read indexes in their own order; they must name what the rules name."""
+    police = province["police"]
+    today, now = clock.today(), clock.now()
+    models = list(PilotModel.objects.all())
+    limit = 5
+    summary = dashboard_summary(police, list_limit=limit)
+
+    def first(rule: Any, key: Any) -> list[int]:
+        return [pm.number for pm in sorted((pm for pm in models if rule(pm)), key=key)[:limit]]
+
+    by_deadline = lambda pm: (pm.deadline, pm.number)  # noqa: E731
+    assert [r["number"] for r in summary["overdue_models"]] == first(
+        lambda pm: rules.is_overdue(pm, today), by_deadline
+    )
+    assert [r["number"] for r in summary["due_soon_models"]] == first(
+        lambda pm: rules.is_due_soon(pm, today), by_deadline
+    )
+    assert [r["number"] for r in summary["stuck_models"]] == first(
+        lambda pm: rules.is_stuck(pm, now), lambda pm: (pm.last_action_at, pm.number)
+    )
+    assert summary["overdue_models"], "the demo has overdue models"
+    assert all(r["days"] > 0 for r in summary["overdue_models"])

@@ -179,9 +179,14 @@ class ApproveFunding(_Appraisal):
         request.save()
         if _first_round(ctx):
             ctx.pilot_model.finance()
-        Blocker.objects.filter(
-            pilot_model=ctx.pilot_model, reason=BlockerReason.NO_FUNDING, cleared_at__isnull=True
-        ).update(cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"])
+        if ctx.blocked is not False:
+            Blocker.objects.filter(
+                pilot_model=ctx.pilot_model,
+                reason=BlockerReason.NO_FUNDING,
+                cleared_at__isnull=True,
+            ).update(
+                cleared_by=ctx.actor, cleared_at=ctx.now, clear_comment=data["decision_number"]
+            )
         return {
             "round": request.round,
             "approved_amount": request.approved_amount,
@@ -225,9 +230,14 @@ class RejectFunding(_Appraisal):
         request = self.decide(ctx, data["comment"])
         if _first_round(ctx):
             ctx.pilot_model.unfund()
-        opened = not Blocker.objects.filter(
-            pilot_model=ctx.pilot_model, reason=BlockerReason.NO_FUNDING, cleared_at__isnull=True
-        ).exists()
+        opened = (
+            ctx.blocked is False
+            or not Blocker.objects.filter(
+                pilot_model=ctx.pilot_model,
+                reason=BlockerReason.NO_FUNDING,
+                cleared_at__isnull=True,
+            ).exists()
+        )
         if opened:
             Blocker.objects.create(
                 pilot_model=ctx.pilot_model,

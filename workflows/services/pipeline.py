@@ -2,10 +2,10 @@
 
 ``perform`` checks in SPEC's order, then, inside one transaction: locks the
 flow process and then the model row (viewflow's own order), re-checks,
-validates, transitions, raises the version, writes the audit entry,
-completes the matching task and checks the flow is in step.  Whoever the
-action's declaration says is told hears of it after the commit.  A refusal
-is audited after the failed block has rolled back.
+validates, transitions, raises the version, completes the matching task,
+checks the flow is in step (from what the action wrote), writes the audit
+entry and queues the notices (a job row, sent by the worker after the
+commit).  A refusal is audited after the failed block has rolled back.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 
@@ -28,12 +29,12 @@ from approvals.exceptions import (
     NotFound,
     SeparationOfDuties,
 )
-from approvals.models import Outcome
-from approvals.permissions import authorising_role
+from approvals.models import ApprovalStep, Outcome
+from approvals.permissions import authorising_role, load_actor
 
-from .. import evidence, flow_sync, notifications, routing
+from .. import evidence, flow_sync, mail, routing
 from ..actions import REGISTRY, ActionSpec, Audience, Context
-from ..models import PilotModel
+from ..models import Blocker, PilotModel
 from ..selectors import check_actor, get_visible, is_visible
 from . import refusals
 from .cleaning import clean_form
@@ -119,21 +120,21 @@ def _run(
     files: Sequence[Any],
     ip: str,
 ) -> PilotModel:
+    load_actor(actor)
     snapshot = get_visible(actor, pilot_model_id)
     if authorising_role(actor, spec.roles, lead_agency_id=snapshot.lead_agency_id) is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
     prepared = prepare(spec, data, files)
     try:
         with transaction.atomic(), flow_sync.main_flow().lock(snapshot.process_id):
-            # The process comes along: advancing the flow needs it, and its
-            # tasks and gateways then share this instance instead of re-reading.
-            pilot_model = (
-                PilotModel.objects.select_for_update(of=("self",))
-                .select_related("process")
-                .get(pk=snapshot.pk)
-            )
             return _run_locked(
-                spec, pilot_model, actor=actor, data=data, files=files, ip=ip, prepared=prepared
+                spec,
+                _lock(snapshot.pk),
+                actor=actor,
+                data=data,
+                files=files,
+                ip=ip,
+                prepared=prepared,
             )
     except FlowLockFailed:
         raise lock_failed() from None
@@ -141,6 +142,38 @@ def _run(
         if is_lock_error(error):
             raise lock_failed() from None
         raise
+
+
+def _lock(pk: int) -> PilotModel:
+    """The model row, locked, in one read with what every check asks of it.
+
+    Its process comes along (advancing the flow needs it, and its tasks and
+    gateways then share this instance), and so do the pending step with its
+    funding round and that round's process, and whether an entered blocker
+    is open (an action that clears one skips its UPDATE when none is).
+    """
+    pilot_model = (
+        PilotModel.objects.select_for_update(of=("self",))
+        .annotate(
+            locked_pending=FilteredRelation("steps", condition=Q(steps__outcome=Outcome.PENDING)),
+            has_open_blocker=Exists(
+                Blocker.objects.filter(pilot_model=OuterRef("pk"), cleared_at__isnull=True)
+            ),
+        )
+        .select_related("process", "locked_pending__funding_request__process")  # type: ignore[misc]
+        .order_by()
+        .get(pk=pk)
+    )
+    pending = _locked_pending(pilot_model)
+    if pending is not None:
+        pending.pilot_model = pilot_model
+    return pilot_model
+
+
+def _locked_pending(pilot_model: PilotModel) -> ApprovalStep | None:
+    """The pending step ``_lock`` read (the attribute is left unset when there is none)."""
+    pending: ApprovalStep | None = getattr(pilot_model, "locked_pending", None)
+    return pending
 
 
 def _run_locked(
@@ -159,12 +192,7 @@ def _run_locked(
     role = authorising_role(actor, spec.roles, lead_agency_id=pilot_model.lead_agency_id)
     if role is None:
         raise Forbidden(_("Vai trò của bạn không được thực hiện thao tác này."))
-    # A funding appraisal's request (and its round's process) comes along.
-    pending = (
-        pilot_model.steps.filter(outcome=Outcome.PENDING)
-        .select_related("funding_request__process")
-        .first()
-    )
+    pending = _locked_pending(pilot_model)
     round_step = pending is not None and routing.is_round_step(pilot_model.state, pending.kind)
     ctx = Context(
         pilot_model=pilot_model,
@@ -178,6 +206,7 @@ def _run_locked(
         process=pending.funding_request.process
         if round_step and pending is not None
         else pilot_model.process,
+        blocked=bool(pilot_model.has_open_blocker),  # type: ignore[attr-defined]
     )
     try:
         _decide_and_apply(spec, ctx, data)
@@ -206,10 +235,18 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
     )
     spec.validate(ctx, cleaned)
     from_state = pilot_model.state
-    payload = spec.execute(ctx, cleaned)
-    pilot_model.version += 1
-    pilot_model.last_action_at = ctx.now
-    pilot_model.save()
+    # The open tasks of all the model's processes, read once: the task to
+    # complete is among them, and the in-step check starts from them.
+    shared = {p.pk: p for p in (pilot_model.process, ctx.process) if p is not None}
+    tasks = flow_sync.model_open_tasks(pilot_model, shared)
+    with flow_sync.recording(pilot_model, tasks, ctx.pending) as writes:
+        payload = spec.execute(ctx, cleaned)
+        pilot_model.version += 1
+        pilot_model.last_action_at = ctx.now
+        pilot_model.save()
+        spec.advance(ctx)
+        flow_sync.assert_in_step(pilot_model)  # from ``writes``: no read
+    # Last, so the chain head stays locked for as short a time as possible.
     audit.append(
         action=spec.event,
         actor=ctx.actor,
@@ -219,21 +256,17 @@ def _decide_and_apply(spec: ActionSpec, ctx: Context, data: dict[str, Any]) -> N
         to_state=pilot_model.state,
         payload={"version": pilot_model.version, **payload},
         ip=ctx.ip,
+        savepoint=False,
     )
-    spec.advance(ctx)
-    flow_sync.assert_in_step(pilot_model)
-    _tell(spec, ctx)
+    _tell(spec, ctx, writes)
 
 
-def _tell(spec: ActionSpec, ctx: Context) -> None:
-    """Queue the notices the declaration asks for: the submitter first, then the next actor."""
+def _tell(spec: ActionSpec, ctx: Context, writes: flow_sync.Writes) -> None:
+    """Queue the notices the declaration asks for, in the action's transaction (``mail``)."""
     decided = ctx.decided
-    if Audience.SUBMITTER in spec.tells and decided is not None:
-        step_id = decided.pk
-        ctx.after_commit.append(lambda: notifications.step_decided(step_id))
-    if Audience.NEXT_ACTOR in spec.tells:
-        model_id = ctx.pilot_model.pk
-        ctx.after_commit.append(lambda: notifications.task_created(model_id))
+    step_id = decided.pk if Audience.SUBMITTER in spec.tells and decided is not None else None
+    task_ids = writes.new_open_tasks() if Audience.NEXT_ACTOR in spec.tells else []
+    mail.queue_notices(step_id=step_id, task_ids=task_ids)
 
 
 def audit_refusal(

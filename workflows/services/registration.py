@@ -18,7 +18,7 @@ from approvals.models import Agency, ApprovalStep, Outcome, StepKind
 from approvals.permissions import agency_code_of, agency_id_of, authorising_role
 from approvals.roles import Role
 
-from .. import flow_sync, notifications, routing
+from .. import flow_sync, mail, routing
 from ..action_inputs import (
     CommentForm,
     RegisterForm,
@@ -149,7 +149,9 @@ def _register(
             )
             flow_sync.start_main_process(pilot_model)
             flow_sync.assert_in_step(pilot_model)
-            transaction.on_commit(lambda: notifications.task_created(pilot_model.pk))
+            mail.queue_notices(
+                step_id=None, task_ids=[t.pk for t in flow_sync.open_tasks(pilot_model.process)]
+            )
     except IntegrityError:
         # Lost a race for the same number.
         raise Invalid(

@@ -3,6 +3,10 @@
 ``--anchor SEQ:HASH`` also checks the seq and hash printed at the foot of a
 paper report: the only way to catch a tail that was cut, or re-hashed,
 together with the head row (docs/audit.md).
+
+Every intact run stores the head it verified (``VerifiedAnchor``);
+``--since-anchor`` starts from the latest stored one and recomputes only
+the entries appended after it (the whole chain when none is stored).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from approvals import audit
+from approvals import audit, clock
+from approvals.models import VerifiedAnchor
 
 _ANCHOR = re.compile(r"^(?P<seq>[1-9][0-9]*):(?P<hash>[0-9a-f]{64})$")
 
@@ -37,10 +42,16 @@ class Command(BaseCommand):
             metavar="SEQ:HASH",
             help="a seq and hash printed on a paper report; may be given more than once",
         )
+        parser.add_argument(
+            "--since-anchor",
+            action="store_true",
+            help="recompute only the entries after the last verified anchor this command stored",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchors = [_anchor(raw) for raw in options["anchor"]]
-        result = audit.verify()
+        since = VerifiedAnchor.objects.first() if options["since_anchor"] else None
+        result = audit.verify(since=(since.seq, since.hash) if since is not None else None)
         if not result.ok:
             self.stdout.write(f"FAIL {result.first_bad_seq}")
             raise CommandError(f"audit chain broken at seq {result.first_bad_seq}", returncode=1)
@@ -54,5 +65,11 @@ class Command(BaseCommand):
                 )
                 raise CommandError(f"audit chain does not match anchor {seq}", returncode=1)
         self.stdout.write(f"OK {result.entries} entries, head {result.head_hash}")
+        if since is not None:
+            self.stdout.write(f"checked {result.checked} entries after anchor {since.seq}")
+        if result.entries:
+            VerifiedAnchor.objects.get_or_create(
+                seq=result.head_seq, hash=result.head_hash, defaults={"verified_at": clock.now()}
+            )
         for seq, _digest in anchors:
             self.stdout.write(f"anchor {seq} matches")

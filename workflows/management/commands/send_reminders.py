@@ -1,6 +1,7 @@
 """``manage.py send_reminders``: the day's deadline reminders, once (SPEC §8).
 
-Run it daily from cron; a second run the same day sends nothing twice.
+Run it daily from cron; a second run the same day sends nothing twice.  The
+mails go out from the django-tasks worker (``manage.py db_worker``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         outcome = send_reminders(day=day, dry_run=options["dry_run"])
         verb = "would send" if options["dry_run"] else "sent"
         self.stdout.write(
-            f"{verb} {outcome.sent}, already sent today {outcome.already_sent}, failed {outcome.failed}"
+            f"{verb} {outcome.sent}, queued {outcome.queued}, already sent today {outcome.already_sent}, "
+            f"failed {outcome.failed}"
         )
         if outcome.failed:
             raise CommandError(

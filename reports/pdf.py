@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # WeasyPrint resolves relative URLs against this; the host is reserved
@@ -93,7 +94,9 @@ def _fetcher() -> Any:
 
 def layout(html: str) -> bytes:
     """Lay out ``html`` in this process (the child does this; tests may too)."""
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
+    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+        font_config=_fonts()
+    )
     if pdf is None:  # pragma: no cover - only when a target is given
         raise RenderError("WeasyPrint returned nothing")
     return bytes(pdf)
@@ -129,6 +132,19 @@ _WARM_HTML = (
     "<tbody><tr><td>1</td><td>Khám chữa bệnh bằng CCCD gắn chip</td></tr></tbody></table></body></html>"
 )
 _warm = False
+_font_config: FontConfiguration | None = None
+
+
+def _fonts() -> FontConfiguration:
+    """One font configuration per process, kept: its loaded faces serve every document.
+
+    Made by ``warm_renderer`` in the parent, a forked child uses the same one
+    instead of loading the fonts a second time beside the inherited ones.
+    """
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
 
 
 def warm_renderer() -> None:

@@ -43,6 +43,9 @@ class Event(models.TextChoices):
     PASSWORD_LINK_SENT = "user.password_link_sent"
     PROVINCE_PROFILE_CHANGED = "province.profile_changed"
     PROVINCE_IMPORTED = "province.imported"
+    # Outgoing documents (issue 13): numbered, signed and archived by the clerk.
+    DOCUMENT_ISSUED = "document.issued"
+    PERIODIC_REPORT_PREPARED = "periodic_report.prepared"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

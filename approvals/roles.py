@@ -18,14 +18,23 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo UBND tỉnh")
     INSPECTOR = "inspector", _("Sở Nội vụ (thanh tra)")
     ADMIN = "admin", _("Quản trị hệ thống")
+    CLERK = "clerk", _("Văn thư")
 
 
 # The roles a workflow's actions name; an extension's action declares its own.
 KNOWN_ROLES: set[str] = set(Role.values)
 
 
-# Roles that see every pilot model in the province.
-PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.ADMIN}
+# Roles that see every pilot model in the province.  The clerk (văn thư) of an
+# agency numbers and issues its documents, which cover the whole province.
+PROVINCE_WIDE: set[str] = {
+    Role.POLICE,
+    Role.FINANCE,
+    Role.LEADER,
+    Role.INSPECTOR,
+    Role.ADMIN,
+    Role.CLERK,
+}
 
 
 def declare_role(name: str, *, province_wide: bool = False) -> None:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "province",
     "workflows",
     "reports",
+    "documents",
     "administration",
 ]
 
@@ -240,6 +241,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two enums share the field name "kind"; their published names stay put.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "workflows.routing.step_kinds",
+        "DocumentKindEnum": "province.models.DocumentKind",
+    },
 }
 
 TASKS = {

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from documents import api as documents_api
 from province.passwords import ResetForm
 from reports import api as reports_api
 from reports import views as reports_views
@@ -34,11 +35,14 @@ urlpatterns = [
     path("flow/funding-round/", TaskPagesViewset(round_flow()).urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/dashboard/", reports_api.DashboardView.as_view(), name="api-dashboard"),
+    path("api/v1/documents/", documents_api.DocumentListView.as_view(), name="api-documents"),
+    path("api/v1/documents/<int:pk>/file", documents_api.DocumentFileView.as_view(), name="api-document-file"),
     path("api/v1/", include("workflows.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("dashboard/", reports_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
+    path("documents/", include("documents.urls")),
     path("administration/", include("administration.urls")),
     path("", include("workflows.urls")),
 ]

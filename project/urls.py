@@ -35,6 +35,7 @@ urlpatterns = [
     path("flow/funding-round/", TaskPagesViewset(round_flow()).urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/dashboard/", reports_api.DashboardView.as_view(), name="api-dashboard"),
+    path("api/v1/dashboard/history/", reports_api.DashboardHistoryView.as_view(), name="api-dashboard-history"),
     path("api/v1/documents/", documents_api.DocumentListView.as_view(), name="api-documents"),
     path("api/v1/documents/<int:pk>/file", documents_api.DocumentFileView.as_view(), name="api-document-file"),
     path("api/v1/", include("workflows.api.urls")),

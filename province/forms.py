@@ -28,6 +28,8 @@ class ProfileForm(forms.ModelForm):
             "reports_weekly",
             "reports_monthly",
             "reports_quarterly",
+            "target_completed",
+            "target_date",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

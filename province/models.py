@@ -44,6 +44,12 @@ class ProvinceProfile(models.Model):
     reports_weekly = models.BooleanField(_("báo cáo hằng tuần"), default=False)
     reports_monthly = models.BooleanField(_("báo cáo hằng tháng"), default=True)
     reports_quarterly = models.BooleanField(_("báo cáo hằng quý"), default=True)
+    # The burn-up chart's target line (issue 13): how many models should be
+    # completed, and by when.  Both blank: no line.
+    target_completed = models.PositiveIntegerField(
+        _("chỉ tiêu số mô hình hoàn thành"), null=True, blank=True
+    )
+    target_date = models.DateField(_("hạn đạt chỉ tiêu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ tỉnh")

@@ -33,6 +33,7 @@ from workflows.states import (
     State,
 )
 
+from . import history
 from .accountability import accountability
 from .bottlenecks import bottlenecks
 from .dashboard import dashboard_summary
@@ -229,6 +230,7 @@ def progress_context(user: Any, period: Period, *, moment: Moment | None = None,
         "summary": summary,
         "states": [{"key": s, "label": str(State(s).label), "count": summary["states"][s]} for s in State.values],
         "activity": period_activity(user, period),
+        "comparison": history.period_comparison(user, start=period.start, end=period.end, today=moment.today),
         "anchor": chain_anchor(),
         "today": moment.today,
     }

@@ -7,6 +7,7 @@ police, finance, leader and inspector get everything.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from approvals.exceptions import NotFound
 from approvals.permissions import sees_province
 from workflows import selectors
 
-from . import contexts, jobs, scope
+from . import contexts, history, jobs, scope
 from .dashboard import dashboard_page, reports_index
 from .pdf import RenderError, render_pdf
 from .periods import BadPeriod, parse_period
@@ -38,8 +39,24 @@ REFRESH_SECONDS = 3
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    if "date" in request.GET:
+        return _dashboard_on(request, request.GET["date"], today=today)
     stuck_days = scope.stuck_days_or_default(request.GET.get("stuck_days"))
-    return render(request, "reports/dashboard.html", dashboard_page(request.user, stuck_days=stuck_days))
+    context = dashboard_page(request.user, stuck_days=stuck_days)
+    context["history"] = history.cached_dashboard_history(request.user, today=today)
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_on(request: HttpRequest, raw: str, *, today: dt.date) -> HttpResponse:
+    """``?date=YYYY-MM-DD``: that day's figures, from the daily snapshots."""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return render(request, "reports/bad_date.html", {"today": today}, status=400)
+    if day > today:
+        return render(request, "reports/bad_date.html", {"today": today}, status=400)
+    return render(request, "reports/dashboard_day.html", history.day_page(request.user, day=day, today=today))
 
 
 @login_required

@@ -268,6 +268,8 @@ PILOT06_STUCK_DAYS = env_int("PILOT06_STUCK_DAYS", 30)
 PILOT06_MAIN_FLOW = "workflows.flows.PilotFlow"
 PILOT06_ROUND_FLOW = "workflows.flows.FundingRoundFlow"
 PILOT06_DUE_SOON_DAYS = 30
+# A periodic report is due this many days after its period ends (documents.schedule).
+PILOT06_PERIODIC_DUE_DAYS = env_str("PILOT06_PERIODIC_DUE_DAYS", "week:2,month:5,quarter:10")
 # Reports: above this many rows a report renders in the background (django-tasks)
 # and the URL answers 202 with a progress page; a PDF table lists at most
 # PDF_MAX_ROWS models (the .xlsx twin has them all).  A PDF lays out in a

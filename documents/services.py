@@ -133,7 +133,7 @@ def _issue(*, actor: Any, data: dict[str, Any], prepared_id: int | None, ip: str
                 signer=signer,
                 box=signature_box(pdf),
                 agency_name=facts.issuer_name,
-                when=timezone.localtime(now),
+                when=timezone.localtime(clock.now()),  # the stamp shows the signing time
                 reference=reference,
                 location=facts.place,
             )

@@ -29,6 +29,12 @@ def _require_reader(request: HttpRequest) -> None:
         )
 
 
+def _reader_or_404(request: HttpRequest) -> None:
+    """A page named by an id: someone who may not read registers learns nothing from it (SPEC §1)."""
+    if not selectors.may_read(request.user):
+        raise Http404
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponseBase:
@@ -45,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    _require_reader(request)
+    _reader_or_404(request)
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
         raise Http404
@@ -71,7 +77,7 @@ def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
+    _reader_or_404(request)
     document = selectors.readable(request.user).filter(pk=pk).first()
     if document is None:
         raise Http404

@@ -60,8 +60,10 @@ def test_the_download_is_the_archived_file(inspector: User, issued: IssuedDocume
 
 def test_an_officer_reads_no_register(officer: User, issued: IssuedDocument) -> None:
     client = client_for(officer)
-    assert client.get("/documents/CAT/2026/").status_code == 403
-    assert client.get(f"/documents/{issued.pk}/download/").status_code == 403
+    assert client.get("/documents/").status_code == 403
+    # Pages named by an id answer as if there were nothing there.
+    assert client.get("/documents/CAT/2026/").status_code == 404
+    assert client.get(f"/documents/{issued.pk}/download/").status_code == 404
 
 
 def test_a_clerk_lands_on_their_own_register(clerk: User) -> None:

@@ -35,7 +35,9 @@ messages: venv
 run: venv system-deps messages
 	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)" --if-empty
+	$(DEV) $(BIN)/python manage.py demo_signing_keys private/demo-signing
 	@trap 'kill 0' EXIT INT TERM; \
+	set -a; . private/demo-signing/env; set +a; \
 	$(DEV) $(BIN)/python manage.py db_worker >/dev/null 2>&1 & \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

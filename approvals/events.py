@@ -65,6 +65,9 @@ class Event(models.TextChoices):
     CALENDAR_DAY_ADDED = "calendar.day_added"
     CALENDAR_DAY_CHANGED = "calendar.day_changed"
     CALENDAR_DAY_REMOVED = "calendar.day_removed"
+    # Outgoing documents (issue 13): numbered, signed and archived by the clerk.
+    DOCUMENT_ISSUED = "document.issued"
+    PERIODIC_REPORT_PREPARED = "periodic_report.prepared"
 
 
 _REFUSED = re.compile(r"^refused\.[a-z_]+$")

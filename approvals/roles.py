@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo UBND tỉnh")
     INSPECTOR = "inspector", _("Sở Nội vụ (thanh tra)")
     ADMIN = "admin", _("Quản trị hệ thống")
+    CLERK = "clerk", _("Văn thư")
 
 
 # The roles a workflow's actions name; an extension's action declares its own.
@@ -25,9 +26,11 @@ KNOWN_ROLES: set[str] = set(Role.values)
 
 # Roles that see every pilot model in the province.  Not ``admin``: it
 # manages people and agencies and reads no case data unless it also holds
-# one of these (SPEC §10, review item I1).  A role that decides an approval
-# step joins it (``declare_role``).
-PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR}
+# one of these (SPEC §10, review item I1).  The clerk (văn thư) of an agency
+# numbers and issues its documents, which cover the whole province, and
+# decides nothing.  A role that decides an approval step joins it
+# (``declare_role``).
+PROVINCE_WIDE: set[str] = {Role.POLICE, Role.FINANCE, Role.LEADER, Role.INSPECTOR, Role.CLERK}
 # Roles that read the client IP address of trail entries (review item I2).
 ADDRESS_READERS = frozenset({Role.POLICE, Role.LEADER, Role.INSPECTOR})
 

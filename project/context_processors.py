@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from documents.selectors import may_read
 from province.access import is_admin
 from province.profile import province_name
 
@@ -19,4 +20,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "PROVINCE": SimpleLazyObject(province_name),
         # Read only by pages that show the administrator's menu entry.
         "IS_ADMIN": SimpleLazyObject(lambda: is_admin(getattr(request, "user", None))),
+        "READS_DOCUMENTS": SimpleLazyObject(lambda: may_read(getattr(request, "user", None))),
     }

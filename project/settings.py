@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "province",
     "workflows",
     "reports",
+    "documents",
     "administration",
 ]
 
@@ -267,6 +268,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "workflows.api.schema.link_registered_model",
     ],
+    # Two enums share the field name "kind"; their published names stay put.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "workflows.routing.step_kinds",
+        "DocumentKindEnum": "province.models.DocumentKind",
+    },
 }
 
 TASKS = {
@@ -289,6 +295,8 @@ PILOT06_STUCK_DAYS = env_int("PILOT06_STUCK_DAYS", 30)
 PILOT06_MAIN_FLOW = "workflows.flows.PilotFlow"
 PILOT06_ROUND_FLOW = "workflows.flows.FundingRoundFlow"
 PILOT06_DUE_SOON_DAYS = 30
+# A periodic report is due this many days after its period ends (documents.schedule).
+PILOT06_PERIODIC_DUE_DAYS = env_str("PILOT06_PERIODIC_DUE_DAYS", "week:2,month:5,quarter:10")
 # Reports: above this many rows a report renders in the background (django-tasks)
 # and the URL answers 202 with a progress page; a PDF table lists at most
 # PDF_MAX_ROWS models (the .xlsx twin has them all).  A PDF lays out in a

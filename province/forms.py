@@ -32,6 +32,8 @@ class ProfileForm(forms.ModelForm):
             "time_limit_funding_appraisal",
             "time_limit_completion_verification",
             "time_limit_completion_signoff",
+            "target_completed",
+            "target_date",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -87,8 +89,9 @@ def profile_forms(
 
 def profile_data(profile: ProvinceProfile, reports: Mapping[str, ReportProfile]) -> dict[str, Any]:
     """The profile as the page would post it: start from this, change some keys, pass it to the service."""
+    # An unticked box is not posted; a blank field (no burn-up target) is posted empty.
     data: dict[str, Any] = {
-        key: value
+        key: "" if value is None else value
         for key, value in model_to_dict(profile, fields=ProfileForm.Meta.fields).items()
         if not isinstance(value, bool) or value
     }

@@ -64,6 +64,12 @@ class ProvinceProfile(models.Model):
     time_limit_funding_appraisal = _time_limit(_("thời hạn thẩm định kinh phí"), 15)
     time_limit_completion_verification = _time_limit(_("thời hạn xác minh kết quả"), 10)
     time_limit_completion_signoff = _time_limit(_("thời hạn lãnh đạo ký duyệt"), 5)
+    # The burn-up chart's target line (issue 13): how many models should be
+    # completed, and by when.  Both blank: no line.
+    target_completed = models.PositiveIntegerField(
+        _("chỉ tiêu số mô hình hoàn thành"), null=True, blank=True
+    )
+    target_date = models.DateField(_("hạn đạt chỉ tiêu"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ tỉnh")

@@ -33,6 +33,7 @@ from workflows.states import (
     State,
 )
 
+from . import history
 from .accountability import accountability, decided_late
 from .bottlenecks import bottlenecks
 from .dashboard import dashboard_summary
@@ -275,6 +276,9 @@ def progress_context(
             for s in State.values
         ],
         "activity": period_activity(user, period),
+        "comparison": history.period_comparison(
+            user, start=period.start, end=period.end, today=moment.today
+        ),
         "anchor": chain_anchor(),
         "today": moment.today,
     }

@@ -1,7 +1,8 @@
 """What every document shares under Nghị định 30/2020: header, date line, signature, recipients.
 
 A generated PDF is a draft for the văn thư: the Số line keeps the number
-blank (``Số:      /BC-CAT``) because the clerk assigns it.  Who issues,
+blank (``Số:      /BC-CAT``) because the clerk assigns it; the issued copy
+(``issued_header``) carries the number and the issue date.  Who issues,
 signs and receives each document is the province's profile
 (``province.profile``), so another province, a new signer or a new list of
 recipients needs no code change.
@@ -53,3 +54,13 @@ def header(kind: str, *, today: dt.date) -> dict[str, Any]:
         },
         "recipients": list(facts.recipients),
     }
+
+
+def register_number(number: int) -> str:
+    """``5`` → ``05``: Nghị định 30 writes numbers below 10 with a leading zero."""
+    return f"{number:02d}"
+
+
+def issued_header(draft: dict[str, Any], *, number: int, day: dt.date) -> dict[str, Any]:
+    """The draft's header with the register number on the Số line and the issue date."""
+    return {**draft, "number": register_number(number), "date_line": date_line(day, draft["place"])}

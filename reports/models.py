@@ -50,3 +50,47 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.fmt} v{self.data_version} ({self.status})"
+
+
+class SnapshotDay(models.Model):
+    """One day's figures, written by ``manage.py snapshot_progress`` (issue 13).
+
+    A finished day is replayed from the audit trail (``final``), so it is
+    exact at the day's end whenever the command ran; today's is read from the
+    tables and marked provisional until the next run replays it.
+    """
+
+    day = models.DateField(_("ngày"), unique=True)
+    audit_seq = models.PositiveBigIntegerField(_("đầu chuỗi nhật ký"))
+    final = models.BooleanField(_("đã chốt"), default=False)
+    written_at = models.DateTimeField(_("ghi lúc"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("số liệu trong ngày")
+        verbose_name_plural = _("số liệu hằng ngày")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}{'' if self.final else ' (tạm)'}"
+
+
+class SnapshotCount(models.Model):
+    """How many models one lead agency had in one state at the end of the day."""
+
+    snapshot = models.ForeignKey(SnapshotDay, on_delete=models.CASCADE, related_name="counts")
+    agency = models.ForeignKey("approvals.Agency", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("trạng thái"), max_length=32)
+    count = models.PositiveIntegerField(_("số mô hình"))
+
+    class Meta:
+        verbose_name = _("số mô hình theo cơ quan và trạng thái")
+        verbose_name_plural = _("số mô hình theo cơ quan và trạng thái")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "agency", "state"], name="one_count_per_agency_state"
+            ),
+            models.CheckConstraint(condition=models.Q(count__gt=0), name="snapshot_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.agency_id} {self.state} {self.count}"

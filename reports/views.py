@@ -10,6 +10,7 @@ police, finance, leader and inspector get everything.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from workflows import selectors
 from workflows.api.auth import AUTHENTICATION_CLASSES
 from workflows.api.views import ERROR
 
-from . import contexts, jobs, scope
+from . import contexts, history, jobs, scope
 from .dashboard import dashboard_page, reports_index
 from .jobs import CONTENT_TYPES
 from .pdf import RenderError, render_pdf
@@ -55,9 +56,25 @@ REFRESH_SECONDS = 3
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    if "date" in request.GET:
+        return _dashboard_on(request, request.GET["date"], today=today)
     stuck_days = scope.stuck_days_or_default(request.GET.get("stuck_days"))
+    context = dashboard_page(request.user, stuck_days=stuck_days)
+    context["history"] = history.cached_dashboard_history(request.user, today=today)
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_on(request: HttpRequest, raw: str, *, today: dt.date) -> HttpResponse:
+    """``?date=YYYY-MM-DD``: that day's figures, from the daily snapshots."""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        return render(request, "reports/bad_date.html", {"today": today}, status=400)
+    if day > today:
+        return render(request, "reports/bad_date.html", {"today": today}, status=400)
     return render(
-        request, "reports/dashboard.html", dashboard_page(request.user, stuck_days=stuck_days)
+        request, "reports/dashboard_day.html", history.day_page(request.user, day=day, today=today)
     )
 
 

@@ -158,9 +158,39 @@ def progress_workbook(context: dict[str, Any]) -> bytes:
             figures,
             [None, COUNT],
         )
+        _comparison_sheet(wb, context["comparison"])
         _bottleneck_sheet(wb, summary["bottlenecks"])
         _anchor_sheet(wb, context)
         return _save(wb)
+
+
+def _comparison_sheet(wb: Workbook, comparison: dict[str, Any]) -> None:
+    """The report's "so với kỳ trước": the three buckets, then each lead agency."""
+    before = comparison["before_day"].strftime("%d/%m/%Y")
+    now = comparison["now_day"].strftime("%d/%m/%Y")
+    rows: list[tuple[Any, ...]] = [
+        (_("Toàn tỉnh"), b["label"], b["before"], b["now"], b["delta"])
+        for b in comparison["buckets"]
+    ]
+    for agency in comparison["agencies"]:
+        for bucket in comparison["buckets"]:
+            cell = agency[bucket["key"]]
+            rows.append(
+                (agency["name"], bucket["label"], cell["before"], cell["now"], cell["this"])
+            )
+    _table(
+        wb,
+        _("So với kỳ trước"),
+        [
+            (_("Cơ quan chủ trì"), 36),
+            (_("Nhóm"), 20),
+            (_("Cuối ngày %(d)s") % {"d": before}, 16),
+            (_("Cuối ngày %(d)s") % {"d": now}, 16),
+            (_("Tăng/giảm"), 12),
+        ],
+        rows,
+        [None, None, COUNT, COUNT, COUNT],
+    )
 
 
 def _bottleneck_sheet(wb: Workbook, bottlenecks: dict[str, Any]) -> None:

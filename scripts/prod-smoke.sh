@@ -143,9 +143,11 @@ manage --owner migrate --noinput -v0
 manage --owner dbshell -- -q -v ON_ERROR_STOP=1 -f deploy/postgres/grants.sql >/dev/null
 manage check --deploy --fail-level WARNING >/dev/null
 step ok release "compilemessages, collectstatic, migrate as owner, grants.sql, check --deploy as app"
-denied="$(manage dbshell -- -tA -c "SELECT has_table_privilege('approvals_auditentry', 'UPDATE') OR has_table_privilege('approvals_auditentry', 'DELETE')")"
-[ "$denied" = "f" ] || { echo "FAIL  grants: the application role may UPDATE or DELETE the audit trail"; exit 1; }
-step ok grants "pilot06_app: INSERT and SELECT only on approvals_auditentry"
+for table in approvals_auditentry documents_issueddocument; do
+  denied="$(manage dbshell -- -tA -c "SELECT has_table_privilege('$table', 'UPDATE') OR has_table_privilege('$table', 'DELETE')")"
+  [ "$denied" = "f" ] || { echo "FAIL  grants: the application role may UPDATE or DELETE $table"; exit 1; }
+done
+step ok grants "pilot06_app: INSERT and SELECT only on approvals_auditentry and documents_issueddocument"
 manage seed_demo --password "$DEMO_PW" --force >/dev/null
 step ok data "seed_demo as the application role: $(manage shell -v 0 -c 'from workflows.models import PilotModel; print(PilotModel.objects.count())') models"
 

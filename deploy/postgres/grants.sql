@@ -14,3 +14,6 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO pilot06_app;
 
 REVOKE ALL ON approvals_auditentry FROM pilot06_app;
 GRANT INSERT, SELECT ON approvals_auditentry TO pilot06_app;
+
+REVOKE ALL ON documents_issueddocument FROM pilot06_app;
+GRANT INSERT, SELECT ON documents_issueddocument TO pilot06_app;

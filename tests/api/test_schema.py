@@ -147,9 +147,12 @@ def test_a_registered_model_links_to_every_operation_on_it(schema: dict[str, Any
     on_a_model = {
         operation["operationId"]
         for path, _method, operation in _operations(schema)
-        if "{id}" in path
+        if "/pilot-models/{id}" in path
     }
     assert {link["operationId"] for link in links.values()} == on_a_model
+    # An issued document's id is not the model's: its file is not linked.
+    document_file = schema["paths"]["/api/v1/documents/{id}/file"]["get"]["operationId"]
+    assert document_file not in {link["operationId"] for link in links.values()}
     # Each action, the model, its actions, its trail, and its record as a PDF (reports by token).
     assert len(on_a_model) == len(ACTIONS) + 4
     assert all(link["parameters"] == {"id": "$response.body#/id"} for link in links.values())

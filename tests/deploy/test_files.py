@@ -151,16 +151,34 @@ def test_every_service_runs_a_command_that_exists() -> None:
         "pilot06-worker.service",
         "pilot06-backup.service",
         "pilot06-reminders.service",
+        "pilot06-snapshots.service",
+        "pilot06-periodic-reports.service",
     }
     web = starts["pilot06-web.service"]
     assert web[0] == ".venv/bin/gunicorn" and (ROOT / web[web.index("--config") + 1]).is_file()
     assert web[-1] == "project.wsgi"
     assert starts["pilot06-worker.service"][1:] == ["manage.py", "db_worker"]
     assert starts["pilot06-reminders.service"][1:] == ["manage.py", "send_reminders"]
+    assert starts["pilot06-snapshots.service"][1:] == ["manage.py", "snapshot_progress"]
+    assert starts["pilot06-periodic-reports.service"][1:] == [
+        "manage.py",
+        "prepare_periodic_reports",
+    ]
     assert "manage.py backup /var/backups/pilot06/" in starts["pilot06-backup.service"][-1]
-    for name in ("db_worker", "send_reminders", "backup"):
+    for name in (
+        "db_worker",
+        "send_reminders",
+        "backup",
+        "snapshot_progress",
+        "prepare_periodic_reports",
+    ):
         assert name in commands
-    for timer in ("pilot06-backup.timer", "pilot06-reminders.timer"):
+    for timer in (
+        "pilot06-backup.timer",
+        "pilot06-reminders.timer",
+        "pilot06-snapshots.timer",
+        "pilot06-periodic-reports.timer",
+    ):
         assert "OnCalendar=*-*-* " in (DEPLOY / "systemd" / timer).read_text()
 
 

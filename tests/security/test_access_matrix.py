@@ -79,6 +79,8 @@ class World:
             "task_pk": task.pk,
             "task_id": open_task.pk,
             "action": "verify_completion",
+            "code": "CAT",
+            "year": 2026,
         }
         return "/" + ID.sub(lambda m: str(values[m.group(1)]), route)
 
@@ -174,7 +176,15 @@ def test_the_matrix_covers_every_route_with_an_id() -> None:
 
     assert {"api", "pilot-models", "reports", "evidence", "tasks", "flow"} <= areas
     for route in routes:
-        assert set(ID.findall(route)) <= {"pk", "process_pk", "task_pk", "task_id", "action"}, route
+        assert set(ID.findall(route)) <= {
+            "pk",
+            "process_pk",
+            "task_pk",
+            "task_id",
+            "action",
+            "code",
+            "year",
+        }, route
 
 
 def _both_roles(drive: Driver) -> User:

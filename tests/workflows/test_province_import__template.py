@@ -46,7 +46,7 @@ def test_the_template_offers_drop_down_lists_from_fixed_lists_and_from_the_other
 
     assert lists("Cơ quan")["C2"] == '"Công an,Tài chính,Lãnh đạo tỉnh,Sở ngành,Khác"'
     assert lists("Cán bộ")["D2"] == "'Cơ quan'!$A$2:$A$2001"
-    assert lists("Cán bộ")["E2"] == '"officer,police,finance,leader,inspector,admin"'
+    assert lists("Cán bộ")["E2"] == '"officer,police,finance,leader,inspector,admin,clerk"'
     assert lists("Mô hình")["D2"] == "'Cơ quan'!$A$2:$A$2001"
     assert lists("Mô hình")["F2"] == "'Cán bộ'!$A$2:$A$2001"
     assert lists("Mô hình")["H2"] == '"Có,Không"'

@@ -4,7 +4,7 @@ drf-spectacular knows knox's and DRF's classes by exact type; ours are
 subclasses that only sharpen their errors, so they are described the same.
 
 ``link_registered_model`` (a postprocessing hook) adds OpenAPI links from
-a registration's 201 to every operation on ``{id}``: a client, or a
+a registration's 201 to every operation on a model's ``{id}``: a client, or a
 fuzzer run statefully, learns that the ``id`` it got back is the one to
 act on.  ``REGISTER_EXAMPLE`` is a body that registers a model in the demo
 province as written (SPEC §9's references, ``SYT`` and ``officer_syt``).
@@ -20,7 +20,9 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiExample
 
 REGISTER_PATH = "/api/v1/pilot-models/"
-ON_A_MODEL = "{id}"
+# A pilot model's id in a path (the API's and its record's PDF); other ids
+# (an issued document's) are not the one a registration returns.
+ON_A_MODEL = "/pilot-models/{id}"
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -62,7 +64,7 @@ REGISTER_EXAMPLE = OpenApiExample(
 
 
 def link_registered_model(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """POSTPROCESSING_HOOKS: the 201 of a registration links to every operation on ``{id}``."""
+    """POSTPROCESSING_HOOKS: the 201 of a registration links to every operation on a model's ``{id}``."""
     paths: dict[str, dict[str, Any]] = result.get("paths", {})
     register = paths.get(REGISTER_PATH, {}).get("post")
     if register is None:

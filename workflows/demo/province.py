@@ -182,6 +182,8 @@ PEOPLE: tuple[Person, ...] = (
         (Role.INSPECTOR.value,),
         "Thanh tra viên Sở Nội vụ",
     ),
+    Person("clerk_cat", "Võ Thị Hằng", "CAT", (Role.CLERK.value,), "Văn thư Công an tỉnh"),
+    Person("clerk_stc", "Ngô Văn Dũng", "STC", (Role.CLERK.value,), "Văn thư Sở Tài chính"),
     Person(
         "admin", "Đỗ Mạnh Cường", "SKHCN", (Role.ADMIN.value,), "Quản trị hệ thống", superuser=True
     ),

@@ -169,7 +169,8 @@ OFFICIALS = Sheet(
             width=18,
             choices=tuple(Role.values),
             note="officer (cán bộ chủ trì), police (Công an tỉnh), finance (Sở Tài chính), leader (lãnh đạo), "
-            "inspector (thanh tra), admin (quản trị). Nhiều vai trò: ngăn bằng dấu phẩy.",
+            "inspector (thanh tra), admin (quản trị), clerk (văn thư). "
+            "Nhiều vai trò: ngăn bằng dấu phẩy.",
         ),
         Column("title", "Chức vụ", max_length=100, width=30),
     ),

@@ -33,7 +33,7 @@ from reports.pdf import RenderError
 from reports.scope import Moment
 
 from . import signing
-from .drafts import draft_from, periodic_draft, render_issued
+from .drafts import Draft, draft_from, periodic_draft, render_issued
 from .models import IssuedDocument, PreparedReport, RegisterCounter
 from .placement import NoSignaturePlace, signature_box
 
@@ -96,6 +96,24 @@ def _locked_counter(agency: Agency, year: int) -> RegisterCounter:
     return RegisterCounter.objects.select_for_update().get(agency=agency, year=year)
 
 
+def _scheduled_for(draft: Draft) -> PreparedReport | None:
+    """The schedule's unissued report for exactly this draft's period, if there is one.
+
+    A clerk who issues the progress report of a scheduled period from the
+    form, not from the waiting list, settles that period all the same: it
+    must leave the waiting list and the police inbox.
+    """
+    if draft.period is None:
+        return None
+    return PreparedReport.objects.filter(
+        kind=draft.kind,
+        period_kind=draft.period.kind,
+        period_start=draft.period.start,
+        period_end=draft.period.end,
+        issued__isnull=True,
+    ).first()
+
+
 def _issue(*, actor: Any, data: dict[str, Any], prepared_id: int | None, ip: str) -> IssuedDocument:
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         raise NotAuthenticated(_("Cần đăng nhập."))
@@ -112,6 +130,8 @@ def _issue(*, actor: Any, data: dict[str, Any], prepared_id: int | None, ip: str
         if prepared is not None
         else draft_from(data, today=clock.today())
     )
+    if prepared is None:
+        prepared = _scheduled_for(draft)
     signer = signing.key_source(
         agency.code
     ).signer()  # before the lock: a missing key waits for nobody

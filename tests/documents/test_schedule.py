@@ -127,3 +127,27 @@ def test_a_report_not_issued_by_its_due_date_shows_in_the_police_inbox(
         dt.date(2026, 3, 31),
     )
     assert document.prepared == item.report and document.reference == "01/BC-CAT"
+
+
+def test_issuing_a_scheduled_period_from_the_form_settles_it(
+    clerk: User, police: User, signing_keys: Pki
+) -> None:
+    ProvinceProfile.objects.filter(pk=1).update(reports_quarterly=False)
+    with on(dt.date(2026, 4, 2)):
+        (item,) = prepare_periodic_reports()
+    police_page = Client()
+    police_page.force_login(police)
+    with on(dt.date(2026, 4, 6)):
+        other = services.document_issue(
+            actor=clerk, data={"kind": "progress", "period": "month", "date": "2026-02-28"}
+        )
+        assert other.prepared is None  # February was never scheduled here
+        assert "Báo cáo định kỳ quá hạn ban hành" in police_page.get("/").content.decode()
+
+        document = services.document_issue(
+            actor=clerk, data={"kind": "progress", "period": "month", "date": "2026-03-31"}
+        )
+        assert document.prepared == item.report
+        assert "Báo cáo định kỳ quá hạn ban hành" not in police_page.get("/").content.decode()
+        with pytest.raises(Conflict):
+            services.document_issue(actor=clerk, prepared_id=item.report.pk)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,12 @@ def draft_from(data: Mapping[str, Any], *, today: dt.date) -> Draft:
         raise Invalid({"kind": [_("Chọn một loại văn bản.")]})
     if kind == DocumentKind.PROGRESS:
         try:
-            period = parse_period(data.get("period") or None, data.get("date") or None, today=today)
+            period = parse_period(
+                data.get("period") or None,
+                data.get("date") or None,
+                today=today,
+                first_year=settings.PILOT06_PROGRAMME_START_YEAR,
+            )
         except BadPeriod:
             raise Invalid({"period": [_("Kỳ báo cáo hoặc ngày không hợp lệ.")]}) from None
         return Draft(kind=kind, period=period)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Agency
@@ -100,6 +100,26 @@ class IssuedDocument(models.Model):
         return f"{self.number:02d}/{self.symbol}"
 
 
+class PreparedReportQuerySet(models.QuerySet["PreparedReport"]):
+    def unissued(self) -> PreparedReportQuerySet:
+        """Reports whose period has no issued document yet, whichever way it was issued.
+
+        A period is settled by a document of the same kind and period, linked
+        to the report or issued from the form before the schedule prepared
+        it: the waiting list, the police inbox and a second issue all ask this.
+        """
+        return self.exclude(
+            Exists(
+                IssuedDocument.objects.filter(
+                    kind=OuterRef("kind"),
+                    period_kind=OuterRef("period_kind"),
+                    period_start=OuterRef("period_start"),
+                    period_end=OuterRef("period_end"),
+                )
+            )
+        )
+
+
 class PreparedReport(models.Model):
     """A periodic report the schedule prepared for the clerk: one per kind and period."""
 
@@ -110,6 +130,8 @@ class PreparedReport(models.Model):
     due_on = models.DateField(_("hạn ban hành"))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField(_("chuẩn bị lúc"))
+
+    objects = PreparedReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_end", "kind"]

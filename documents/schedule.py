@@ -36,7 +36,7 @@ from province.profile import load
 from reports.periods import Period, period_of
 from workflows import mail
 
-from .models import PreparedReport
+from .models import IssuedDocument, PreparedReport
 from .services import issuing_agency
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,12 @@ def just_ended(kind: str, today: dt.date) -> Period:
 
 @dataclass(frozen=True)
 class Prepared:
-    report: PreparedReport
+    """One scheduled period: its report, whether this run made it, or the document that already settled it."""
+
+    report: PreparedReport | None
     created: bool
+    period: Period | None = None
+    issued_as: str = ""  # the reference of a document issued for the period before it was prepared
 
 
 def prepare_periodic_reports(*, today: dt.date | None = None) -> list[Prepared]:
@@ -89,6 +93,15 @@ def prepare_periodic_reports(*, today: dt.date | None = None) -> list[Prepared]:
         ).first()
         if existing is not None:
             out.append(Prepared(existing, False))
+            continue
+        issued = IssuedDocument.objects.filter(
+            kind=DocumentKind.PROGRESS,
+            period_kind=kind,
+            period_start=period.start,
+            period_end=period.end,
+        ).first()
+        if issued is not None:  # the clerk issued it from the form already: nobody to tell
+            out.append(Prepared(None, False, period, issued.reference))
             continue
         try:
             with transaction.atomic():
@@ -177,6 +190,4 @@ def tell(report_id: int) -> None:
 def late_reports(*, today: dt.date | None = None) -> QuerySet[PreparedReport]:
     """Prepared periodic reports past their due date with no issued document."""
     today = today or clock.today()
-    return PreparedReport.objects.filter(due_on__lt=today, issued__isnull=True).select_related(
-        "agency"
-    )
+    return PreparedReport.objects.unissued().filter(due_on__lt=today).select_related("agency")

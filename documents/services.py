@@ -105,13 +105,16 @@ def _scheduled_for(draft: Draft) -> PreparedReport | None:
     """
     if draft.period is None:
         return None
-    return PreparedReport.objects.filter(
-        kind=draft.kind,
-        period_kind=draft.period.kind,
-        period_start=draft.period.start,
-        period_end=draft.period.end,
-        issued__isnull=True,
-    ).first()
+    return (
+        PreparedReport.objects.unissued()
+        .filter(
+            kind=draft.kind,
+            period_kind=draft.period.kind,
+            period_start=draft.period.start,
+            period_end=draft.period.end,
+        )
+        .first()
+    )
 
 
 def _issue(*, actor: Any, data: dict[str, Any], prepared_id: int | None, ip: str) -> IssuedDocument:
@@ -139,11 +142,16 @@ def _issue(*, actor: Any, data: dict[str, Any], prepared_id: int | None, ip: str
     facts = document_facts(draft.kind)
     try:
         with transaction.atomic():
-            if prepared is not None and IssuedDocument.objects.filter(prepared=prepared).exists():
-                raise Conflict(_("Báo cáo định kỳ này đã được ban hành."))
             now = clock.now()
             moment = Moment(today=timezone.localdate(now), now=now)
             counter = _locked_counter(agency, moment.today.year)
+            # Asked under the register's lock: of two clerks issuing the same
+            # period at once, the second sees the first's document and stops.
+            if (
+                prepared is not None
+                and not PreparedReport.objects.unissued().filter(pk=prepared.pk).exists()
+            ):
+                raise Conflict(_("Báo cáo định kỳ này đã được ban hành."))
             number = counter.last_number + 1
             pdf, context = render_issued(draft, reader=actor, number=number, moment=moment)
             header = context["header"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
     _reader_or_404(request)
     agency = Agency.objects.filter(code=code).first()
-    if agency is None:
+    if agency is None or not settings.PILOT06_PROGRAMME_START_YEAR <= year <= clock.today().year:
         raise Http404
     rows = selectors.register_rows(request.user, code=code, year=year)
     return render(
@@ -63,11 +64,13 @@ def register(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "agency": agency,
             "year": year,
             "rows": rows,
-            "years": [y for y in (year - 1, year + 1) if y <= clock.today().year],
+            "years": [
+                y
+                for y in (year - 1, year + 1)
+                if settings.PILOT06_PROGRAMME_START_YEAR <= y <= clock.today().year
+            ],
             "is_clerk": selectors.clerk_agency_id(request.user) == agency.pk,
-            "prepared": PreparedReport.objects.filter(agency=agency, issued__isnull=True).order_by(
-                "due_on"
-            )
+            "prepared": PreparedReport.objects.unissued().filter(agency=agency).order_by("due_on")
             if selectors.clerk_agency_id(request.user) == agency.pk
             else [],
         },
@@ -101,8 +104,13 @@ def _model_choices() -> list[tuple[int, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest) -> HttpResponse:
-    """The clerk chooses a draft and issues it: numbered, dated, signed, archived."""
-    if selectors.clerk_agency_id(request.user) is None:
+    """The clerk chooses a draft and issues it: numbered, dated, signed, archived.
+
+    A POST always goes to the service, which refuses anyone but a clerk of
+    the issuing agency and audits the refusal; only the empty form is
+    refused here.
+    """
+    if request.method == "GET" and selectors.clerk_agency_id(request.user) is None:
         raise PermissionDenied(_("Chỉ văn thư được cấp số và ban hành văn bản."))
     today = clock.today()
     if request.method == "POST":

@@ -151,3 +151,22 @@ def test_issuing_a_scheduled_period_from_the_form_settles_it(
         assert "Báo cáo định kỳ quá hạn ban hành" not in police_page.get("/").content.decode()
         with pytest.raises(Conflict):
             services.document_issue(actor=clerk, prepared_id=item.report.pk)
+
+
+def test_a_period_issued_before_the_schedule_prepared_it_is_settled(
+    clerk: User, police: User, signing_keys: Pki
+) -> None:
+    ProvinceProfile.objects.filter(pk=1).update(reports_quarterly=False)
+    with on(dt.date(2026, 4, 1)):
+        early = services.document_issue(
+            actor=clerk, data={"kind": "progress", "period": "month", "date": "2026-03-31"}
+        )
+    out = StringIO()
+    with on(dt.date(2026, 4, 2)):
+        call_command("prepare_periodic_reports", stdout=out)
+    assert f"already issued as {early.reference}" in out.getvalue()
+    assert not PreparedReport.objects.exists()
+    police_page = Client()
+    police_page.force_login(police)
+    with on(dt.date(2026, 4, 20)):
+        assert "Báo cáo định kỳ quá hạn ban hành" not in police_page.get("/").content.decode()

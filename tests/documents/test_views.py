@@ -128,3 +128,38 @@ def test_an_officer_gets_no_documents_from_the_api(officer: User, issued: Issued
     assert client.get("/api/v1/documents/").json()["count"] == 0
     missing = client.get(f"/api/v1/documents/{issued.pk}/file")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_a_non_clerks_issue_is_refused_audited_and_numbers_nothing(
+    police: User, signing_keys: Pki
+) -> None:
+    from approvals.models import AuditEntry
+
+    with at(31):
+        response = client_for(police).post(
+            "/documents/issue/", {"kind": "progress", "period": "month", "date": "2026-01-31"}
+        )
+    assert response.status_code == 403
+    assert not IssuedDocument.objects.exists()
+    refused = AuditEntry.objects.filter(action="refused.issue_document")
+    assert [e.actor_username for e in refused] == [police.username]
+
+
+def test_a_period_before_the_programme_is_bad_input_not_a_document(
+    clerk: User, signing_keys: Pki
+) -> None:
+    with at(31):
+        for date in ("2001-12-31", "0001-06-01"):
+            response = client_for(clerk).post(
+                "/documents/issue/", {"kind": "progress", "period": "year", "date": date}
+            )
+            assert response.status_code == 400, date
+    assert not IssuedDocument.objects.exists()
+
+
+def test_a_register_outside_the_programmes_years_is_not_found(police: User) -> None:
+    page = client_for(police)
+    with at(31):
+        assert page.get("/documents/CAT/2026/").status_code == 200
+        for year in (0, 2001, 2027, 99999999):
+            assert page.get(f"/documents/CAT/{year}/").status_code == 404, year

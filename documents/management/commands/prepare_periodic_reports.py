@@ -32,6 +32,13 @@ class Command(BaseCommand):
             self.stdout.write("The province reports on no schedule: nothing to prepare.")
         for item in prepared:
             report = item.report
+            if report is None:
+                assert item.period is not None
+                self.stdout.write(
+                    f"already issued as {item.issued_as}: progress {item.period.kind} "
+                    f"{item.period.start}..{item.period.end}"
+                )
+                continue
             verb = "prepared" if item.created else "already prepared"
             self.stdout.write(
                 f"{verb}: {report.kind} {report.period_kind} {report.period_start}..{report.period_end}, "

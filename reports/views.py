@@ -71,7 +71,7 @@ def _dashboard_on(request: HttpRequest, raw: str, *, today: dt.date) -> HttpResp
         day = dt.date.fromisoformat(raw)
     except ValueError:
         return render(request, "reports/bad_date.html", {"today": today}, status=400)
-    if day > today:
+    if day > today or day.year < settings.PILOT06_PROGRAMME_START_YEAR:
         return render(request, "reports/bad_date.html", {"today": today}, status=400)
     return render(
         request, "reports/dashboard_day.html", history.day_page(request.user, day=day, today=today)

@@ -146,6 +146,7 @@ def test_the_dashboard_answers_a_date_from_the_snapshots(three_months: Any, poli
         page = client.get("/dashboard/", {"date": "2026-02-04"})
         assert client.get("/dashboard/", {"date": "2026-04-01"}).status_code == 400
         assert client.get("/dashboard/", {"date": "04/02/2026"}).status_code == 400
+        assert client.get("/dashboard/", {"date": "0001-01-01"}).status_code == 400  # before 2022
 
     assert page.status_code == 200
     html = page.content.decode()

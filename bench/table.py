@@ -220,6 +220,12 @@ def render(
             f"  dashboard cold ÷ the same floor at {int(sizes[-1]):,}: {_num(cold, 1)} (target ≤ {limit})"
             f"{_mark(None if cold is None else cold <= limit)}"
         )
+        snapshots = page_extra.get("snapshot_s") or {}
+        if snapshots:
+            add(
+                "  daily snapshots back-filled from the trail (the cron, before the pages): "
+                + ", ".join(f"{int(s):,}: {_num(t, 1)} s" for s, t in snapshots.items())
+            )
         inbox_ratio = pages.get("inbox_scale_ratio")
         limit = TARGETS["inbox_scale_ratio"]
         add(

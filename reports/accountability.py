@@ -31,10 +31,7 @@ from workflows.models import (
     PilotModel,
 )
 from workflows.routing import ROUTES
-from workflows.states import (
-    OPEN_STATES,
-    State,
-)
+from workflows.states import State
 
 from .aggregates import DaysBetween, models_with_steps
 from .scope import DECIDED, SENT_BACK, Moment, agencies_by_id, scope_of, within
@@ -107,7 +104,7 @@ def accountability(
             ),
             is_late=Case(When(late, then=one), default=zero, output_field=IntegerField()),
             is_overdue=Case(
-                When(state__in=OPEN_STATES, deadline__lt=moment.today, then=one),
+                When(rules.overdue_q(moment.today), then=one),
                 default=zero,
                 output_field=IntegerField(),
             ),

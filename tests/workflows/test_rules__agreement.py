@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 
 from approvals import clock
 from approvals.models import ApprovalStep, Outcome
+from reports.accountability import accountability
 from reports.contexts import accountability_context, funding_summary, model_rows
 from reports.dashboard import dashboard_summary
 from reports.scope import DECIDED
@@ -97,6 +98,7 @@ def test_every_reader_agrees_on_every_figure(province: dict[str, User]) -> None:
     assert sum(row["overdue"] for row in api_rows) == overdue
     assert _api_count(police, overdue="true") == overdue
     assert sum(row["overdue_days"] > 0 for row in document_rows) == overdue
+    assert sum(row["overdue"] for row in accountability(police)) == overdue
     reminded = {n.pilot_model.pk for n in notices_for(today) if n.overdue_days > 0}
     assert reminded <= {pm.pk for pm in models if rules.is_overdue(pm, today)}
 

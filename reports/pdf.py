@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import multiprocessing
 import os
@@ -114,6 +115,11 @@ def _cap_memory(megabytes: int) -> None:
 
 
 def _child(html: str, conn: Connection, megabytes: int) -> None:
+    # The child inherits the whole server's heap (about 200,000 objects in a
+    # worker that has served requests).  Frozen, they are left out of every
+    # collection the layout's allocations trigger: measured on the 38-model
+    # report, the layout went from 0.8-1.0 s to 0.6 s.
+    gc.freeze()
     try:
         _cap_memory(megabytes)
         conn.send_bytes(b"\x00" + layout(html))

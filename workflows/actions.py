@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from approvals import clock
 from approvals.events import declare_event
+from approvals.exceptions import NotFound
 from approvals.models import ApprovalStep
 from approvals.roles import declare_role
 
@@ -162,6 +163,16 @@ def unregister_action(name: str) -> None:
 def model_actions() -> dict[str, ActionSpec]:
     """The actions a model's page, API and inbox offer (every one but ``register``)."""
     return {name: spec for name, spec in REGISTRY.items() if spec.on_model}
+
+
+def unknown_action(action: str) -> NotFound:
+    """The 404 for a name no action is declared under.
+
+    The name comes from the URL or a form, so only its start is echoed: a
+    30,000-character name answers a short error, not a 30 KB one.
+    """
+    shown = action if len(action) <= 64 else f"{action[:64]}…"
+    return NotFound(_("Không có thao tác '%(action)s'.") % {"action": shown})
 
 
 def actions_of_node(node: str) -> list[str]:

@@ -92,5 +92,16 @@ def test_the_command_exits_non_zero_on_any_error_and_writes_nothing(
 def test_the_command_needs_an_administrator(db: Any, tmp_path: Path) -> None:
     target = tmp_path / "mau.xlsx"
     target.write_bytes(template_bytes())
-    with pytest.raises(CommandError, match="--as"):
+    with pytest.raises(CommandError, match="createsuperuser"):
         call_command("import_province", str(target), dry_run=True)
+
+
+def test_the_command_asks_which_administrator_when_there_are_two(
+    admin: User, tmp_path: Path
+) -> None:
+    User.objects.create_superuser("root2", "root2@example.vn", "x")
+    target = tmp_path / "mau.xlsx"
+    target.write_bytes(template_bytes())
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        call_command("import_province", str(target), dry_run=True)
+    call_command("import_province", str(target), dry_run=True, as_user="root2")

@@ -183,3 +183,15 @@ def test_an_unknown_action_is_not_found_and_audited(coordinated: PilotModel, pol
     assert list(
         AuditEntry.objects.filter(seq__gt=seq).values_list("action", "payload__requested")
     ) == [("refused.unknown", "approve_everything")]
+
+
+def test_a_very_long_unknown_action_name_is_echoed_only_in_part(
+    coordinated: PilotModel, police: User
+) -> None:
+    name = "x" * 30_000
+
+    with pytest.raises(NotFound) as refused:
+        services.perform(name, pilot_model_id=coordinated.pk, actor=police, data={})
+
+    message = str(refused.value)
+    assert "x" * 64 + "…" in message and len(message) < 200

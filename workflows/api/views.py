@@ -30,11 +30,11 @@ from rest_framework.views import APIView
 
 from approvals import audit, clock
 from approvals.client_ip import client_ip
-from approvals.exceptions import Forbidden, NotFound
+from approvals.exceptions import Forbidden
 from approvals.roles import Role, roles_of
 
 from .. import selectors, services, throttle, trail
-from ..actions import REGISTRY, ActionSpec, model_actions
+from ..actions import REGISTRY, ActionSpec, model_actions, unknown_action
 from ..labels import action_label
 from ..selectors import filter_models, visible_models
 from . import language
@@ -261,7 +261,7 @@ class ActionView(ApiView):
             # Input is checked last (SPEC §4): an unknown model or action is still a 404.
             selectors.get_visible(request.user, pk)
             if action not in REGISTRY:
-                raise NotFound(_("Không có thao tác '%(action)s'.") % {"action": action}) from None
+                raise unknown_action(action) from None
             raise
 
     def _multipart(self, request: Request) -> dict[str, Any]:

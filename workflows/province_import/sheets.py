@@ -129,7 +129,7 @@ AGENCIES = Sheet(
         "code": "CAT",
         "name": "Công an tỉnh",
         "kind": "Công an",
-        "parent_name": "UBND tỉnh Nghệ An",
+        "parent_name": "UBND tỉnh",
         "head_name": "Nguyễn Văn A",
         "head_title": "Giám đốc Công an tỉnh",
         "head_since": dt.date(2025, 3, 1),

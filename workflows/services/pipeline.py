@@ -33,7 +33,7 @@ from approvals.models import ApprovalStep, Outcome
 from approvals.permissions import authorising_role, load_actor
 
 from .. import evidence, flow_sync, mail, routing
-from ..actions import REGISTRY, ActionSpec, Audience, Context
+from ..actions import REGISTRY, ActionSpec, Audience, Context, unknown_action
 from ..models import Blocker, PilotModel
 from ..selectors import check_actor, get_visible, is_visible
 from . import refusals
@@ -74,7 +74,7 @@ def perform(
         spec = REGISTRY.get(action)
         if spec is None or not spec.on_model:
             check_actor(actor)
-            raise NotFound(_("Không có thao tác '%(action)s'.") % {"action": action})
+            raise unknown_action(action)
         return _run(spec, pilot_model_id=pilot_model_id, actor=actor, data=data, files=files, ip=ip)
     except DomainError as error:
         if not isinstance(error, NotAuthenticated):

@@ -21,13 +21,12 @@ from approvals.exceptions import (
     DomainError,
     Forbidden,
     NotAuthenticated,
-    NotFound,
     SeparationOfDuties,
 )
 from approvals.models import Outcome
 from approvals.permissions import authorising_role
 
-from ..actions import REGISTRY, Context
+from ..actions import REGISTRY, Context, unknown_action
 from ..selectors import get_visible
 from .pipeline import audit_refusal
 
@@ -37,7 +36,7 @@ def precheck(action: str, *, pilot_model_id: Any, actor: Any, ip: str = "") -> N
     try:
         spec = REGISTRY.get(action)
         if spec is None:
-            raise NotFound(_("Không có thao tác '%(action)s'.") % {"action": action})
+            raise unknown_action(action)
         pilot_model = get_visible(actor, pilot_model_id)
         role = authorising_role(actor, spec.roles, lead_agency_id=pilot_model.lead_agency_id)
         if role is None:

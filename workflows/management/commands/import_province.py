@@ -69,6 +69,11 @@ def _administrator(username: str | None) -> Any:
             raise CommandError(f"{username} is not an active administrator.")
         return found
     candidates = list(admins[:2])
+    if not candidates:
+        raise CommandError(
+            "No active administrator yet: create one first (manage.py createsuperuser); "
+            "the import is audited under that account."
+        )
     if len(candidates) != 1:
         raise CommandError("Name the administrator the import is audited under: --as USERNAME.")
     return candidates[0]

@@ -5,28 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.checks import Error, Tags, register
-from django.db import connections
-from django.db.utils import DatabaseError
 
-from . import triggers
+from .triggers import AUDIT
 
 
 @register(Tags.database)
 def audit_triggers_present(
     app_configs: Any = None, databases: Any = None, **kwargs: Any
 ) -> list[Error]:
-    errors: list[Error] = []
-    for alias in databases or []:
-        try:
-            absent = triggers.missing(connections[alias])
-        except DatabaseError as exc:  # the database is not reachable: other checks say so
-            return [Error(f"cannot inspect audit triggers: {exc}", id="approvals.E002")]
-        if absent:
-            errors.append(
-                Error(
-                    f"audit triggers missing on {alias}: {', '.join(absent)}",
-                    hint="Run `python manage.py migrate`; it recreates them.",
-                    id="approvals.E001",
-                )
-            )
-    return errors
+    return AUDIT.check(databases, what="audit triggers", app="approvals")

@@ -203,7 +203,23 @@ def render(
                             else "—"
                         )
                         cold_cells.append(f"{cold:>15}")
-                    add(f"  {'':<12} {'  cold (after an action)':<24} " + " ".join(cold_cells))
+                    cold_verdict = None
+                    if path == chosen:
+                        cold_counts = [
+                            int(by_size[s]["cold_queries"])
+                            for s in sizes
+                            if "cold_queries" in (by_size.get(s) or {})
+                        ]
+                        cold_verdict = (
+                            bool(cold_counts)
+                            and len(set(cold_counts)) == 1
+                            and max(cold_counts) <= TARGETS["page_queries"]
+                        )
+                    add(
+                        f"  {'':<12} {'  cold (after an action)':<24} "
+                        + " ".join(cold_cells)
+                        + _mark(cold_verdict)
+                    )
             if pages.get(name) is None:
                 add(f"  {name:<12} — {(page_extra.get('reasons') or {}).get(name, 'not measured')}")
         ratio = pages.get("dashboard_vs_floor_ratio_100000")

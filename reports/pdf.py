@@ -120,13 +120,18 @@ def _child(html: str, conn: Connection, megabytes: int) -> None:
     # objects, and each collection walked them and the server's inherited
     # heap (about 200,000 objects).  Measured: the 38-model report's layout
     # in the child took 1.0-1.2 s with the collector, 0.7-0.97 s without;
-    # the 2,500-model report's peak went from 563 to 572 MiB.
+    # the 2,500-model report's peak went from 561-563 to 572 MiB.
     gc.freeze()
     gc.disable()
     try:
         _cap_memory(megabytes)
         conn.send_bytes(b"\x00" + layout(html))
-    except BaseException as error:  # report everything, MemoryError included
+    except (MemoryError, SystemError):
+        # Past the address-space cap CPython raises MemoryError, or SystemError
+        # when an allocation fails inside a C extension (HarfBuzz, Pango).
+        limit = f"the document needs more memory than PILOT06_PDF_MEMORY_MB ({megabytes} MB) allows"
+        conn.send_bytes(b"\x01" + limit.encode())
+    except BaseException as error:  # report everything else as it is
         conn.send_bytes(b"\x01" + f"{type(error).__name__}: {error}"[:500].encode())
     finally:
         conn.close()

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
+from approvals import audit
 from approvals.models import AuditEntry
 from tests.api.conftest import ApiFor
 from tests.factories import Driver, completion_data, evidence_pdf, exe_named_pdf, funding_data
@@ -106,10 +107,16 @@ def test_a_stale_version_is_a_409_and_the_current_one_goes_through(
 def test_an_unknown_action_is_a_404_even_with_a_malformed_body(api: ApiFor, drive: Driver) -> None:
     pm = drive.register()
     for body in ('{"comment": "x"}', "{broken"):
+        seq = audit.head()[0]
         response = api("police").post(
             url(pm, "approve_everything"), body, content_type="application/json"
         )
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
+        # Audited either way, as a request, not on the model's trail.
+        refusals = AuditEntry.objects.filter(seq__gt=seq, action__startswith="refused.")
+        assert list(refusals.values_list("action", "object_type")) == [
+            ("refused.unknown", "request")
+        ]
     assert api("officer").post(url(pm, "register"), {}, format="json").status_code == 404
 
 
@@ -117,8 +124,11 @@ def test_a_malformed_body_on_an_invisible_model_is_still_a_404(
     api: ApiFor, drive: Driver, outsider: User
 ) -> None:
     pm = drive.register()
+    seq = audit.head()[0]
     response = api("outsider").post(url(pm, "withdraw"), "{broken", content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    refusals = AuditEntry.objects.filter(seq__gt=seq, action__startswith="refused.")
+    assert list(refusals.values_list("action", flat=True)) == ["refused.withdraw"]
 
 
 @pytest.mark.parametrize("body", ["{broken", "[]", '"comment"', "null"])

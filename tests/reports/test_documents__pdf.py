@@ -211,3 +211,10 @@ def test_a_reader_browsing_in_english_still_gets_a_vietnamese_document(browser: 
         record = flat_text(get_pdf(client, f"/reports/pilot-models/{pk}.pdf"))
     assert "Nghệ An, ngày 14 tháng 02 năm 2026" in text and "quý I năm 2026" in text
     assert "Đang triển khai" in text and "Nghệ An, ngày 14 tháng 02 năm 2026" in record
+
+
+def test_a_render_past_its_memory_cap_says_so(settings: Any) -> None:
+    settings.PILOT06_PDF_MEMORY_MB = 1
+    rows = "".join(f"<tr><td>{n}</td><td>Mô hình điểm số {n}</td></tr>" for n in range(1500))
+    with pytest.raises(pdf.RenderError, match="PILOT06_PDF_MEMORY_MB"):
+        pdf.html_to_pdf(f"<table>{rows}</table>", timeout=120)

@@ -30,13 +30,14 @@ from rest_framework.views import APIView
 
 from approvals import audit, clock
 from approvals.client_ip import client_ip
-from approvals.exceptions import Forbidden
+from approvals.exceptions import Forbidden, NotFound
 from approvals.roles import Role, roles_of
 
 from .. import selectors, services, throttle, trail
 from ..actions import REGISTRY, ActionSpec, model_actions, unknown_action
 from ..labels import action_label
 from ..selectors import filter_models, visible_models
+from ..services.pipeline import audit_refusal
 from . import language
 from .auth import AUTHENTICATION_CLASSES, TokenAuthentication
 from .errors import LockedOut
@@ -258,10 +259,17 @@ class ActionView(ApiView):
                 return self._multipart(request), list(request.FILES.getlist("files"))
             return json_object(request), []
         except (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.ValidationError):
-            # Input is checked last (SPEC §4): an unknown model or action is still a 404.
-            selectors.get_visible(request.user, pk)
-            if action not in REGISTRY:
-                raise unknown_action(action) from None
+            # Input is checked last (SPEC §4): an unknown model or action is still
+            # a 404, audited like every refusal even though the body never parsed.
+            try:
+                selectors.get_visible(request.user, pk)
+                if action not in REGISTRY:
+                    raise unknown_action(action) from None
+            except NotFound as refusal:
+                audit_refusal(
+                    action, actor=request.user, object_id=pk, error=refusal, ip=client_ip(request)
+                )
+                raise refusal from None
             raise
 
     def _multipart(self, request: Request) -> dict[str, Any]:

@@ -105,7 +105,7 @@ AGENCIES = Sheet(
             "Cơ quan chủ quản",
             max_length=200,
             width=28,
-            note="Dòng trên tên cơ quan ở đầu văn bản, ví dụ UBND tỉnh Nghệ An.",
+            note="Dòng trên tên cơ quan ở đầu văn bản, ví dụ UBND tỉnh (tên tỉnh).",
         ),
         Column("head_name", "Họ tên thủ trưởng", max_length=100, width=24),
         Column("head_title", "Chức vụ thủ trưởng", max_length=100, width=30),

@@ -71,8 +71,8 @@ def _administrator(username: str | None) -> Any:
     candidates = list(admins[:2])
     if not candidates:
         raise CommandError(
-            "No active administrator yet: create one first (manage.py createsuperuser); "
-            "the import is audited under that account."
+            "No active administrator yet: create one first (createsuperuser, or give an "
+            "official the admin role); the import is audited under that account."
         )
     if len(candidates) != 1:
         raise CommandError("Name the administrator the import is audited under: --as USERNAME.")

@@ -116,11 +116,11 @@ def _cap_memory(megabytes: int) -> None:
 
 def _child(html: str, conn: Connection, megabytes: int) -> None:
     # The child lays out one document and exits, under its memory cap, so it
-    # runs without the cyclic collector: the layout allocates millions of
-    # objects, and each collection walked them and the server's inherited
-    # heap (about 200,000 objects).  Measured: the 38-model report's layout
-    # in the child took 1.0-1.2 s with the collector, 0.7-0.97 s without;
-    # the 2,500-model report's peak went from 561-563 to 572 MiB.
+    # runs without the cyclic collector: each full collection walked the
+    # layout's objects and the server's inherited heap (about 200,000
+    # objects).  Measured: the 38-model report's layout in the child took
+    # 1.0-1.2 s with the collector, 0.7-0.97 s without; the 2,500-model
+    # report's peak went from 561-563 to 572 MiB.
     gc.freeze()
     gc.disable()
     try:

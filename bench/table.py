@@ -41,6 +41,11 @@ def _mark(ok: bool | None) -> str:
     return "" if ok is None else ("  ok" if ok else "  NOT MET")
 
 
+def _flat_within_target(counts: list[int]) -> bool:
+    """A page's query counts: the same at every size, and within the target."""
+    return bool(counts) and len(set(counts)) == 1 and max(counts) <= TARGETS["page_queries"]
+
+
 def _num(value: Any, digits: int = 1) -> str:
     if value is None:
         return "—"
@@ -189,8 +194,9 @@ def render(
                         cells.append(f"{_num(r['ms']) + ' (' + str(r['queries']) + ')':>15}")
                 verdict = None
                 if path == chosen:
-                    counts = [by_size[s]["queries"] for s in sizes if s in by_size]
-                    verdict = len(set(counts)) == 1 and max(counts) <= TARGETS["page_queries"]
+                    verdict = _flat_within_target(
+                        [by_size[s]["queries"] for s in sizes if s in by_size]
+                    )
                 label = name if path == chosen or chosen is None else ""
                 add(f"  {label:<12} {path:<24} " + " ".join(cells) + _mark(verdict))
                 if any("cold_ms" in (by_size.get(s) or {}) for s in sizes):
@@ -205,15 +211,12 @@ def render(
                         cold_cells.append(f"{cold:>15}")
                     cold_verdict = None
                     if path == chosen:
-                        cold_counts = [
-                            int(by_size[s]["cold_queries"])
-                            for s in sizes
-                            if "cold_queries" in (by_size.get(s) or {})
-                        ]
-                        cold_verdict = (
-                            bool(cold_counts)
-                            and len(set(cold_counts)) == 1
-                            and max(cold_counts) <= TARGETS["page_queries"]
+                        cold_verdict = _flat_within_target(
+                            [
+                                int(by_size[s]["cold_queries"])
+                                for s in sizes
+                                if "cold_queries" in (by_size.get(s) or {})
+                            ]
                         )
                     add(
                         f"  {'':<12} {'  cold (after an action)':<24} "
